@@ -1,0 +1,4 @@
+#ifndef ARENA_COPENBLAS_SHIM_H
+#define ARENA_COPENBLAS_SHIM_H
+#include <cblas.h>
+#endif

@@ -1,0 +1,3 @@
+import ArenaCommands
+
+await ArenaScriptCommand.main()

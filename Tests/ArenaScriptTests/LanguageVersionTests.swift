@@ -1,0 +1,6 @@
+import Testing
+import ArenaScript
+
+@Test func languageHasAVersion() {
+    #expect(!ArenaLanguage.version.isEmpty)
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Python-side peers (numpy reference, tokenizers, lm-eval 0.4.13) live in
+# a virtual environment under .venv-test, made on first use from Tests/requirements.txt.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+venv="$root/.venv-test"
+stamp="$venv/.requirements.sha256"
+want=$(sha256sum Tests/requirements.txt | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r Tests/requirements.txt
+  echo "$want" > "$stamp"
+fi
+export ARENA_TEST_PYTHON="$venv/bin/python"
+exec swift test "$@"
