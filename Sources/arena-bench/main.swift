@@ -1,2 +1,18 @@
+import Foundation
+
 // Benchmarks of arena-script's hot paths; docs/benchmarks.md records the figures.
-print("usage: arena-bench <benchmark> [options]")
+// Each benchmark lives in its own file as `enum XBench { static func run(_ args: [String]) async throws }`.
+let benchmarks: [(name: String, summary: String)] = [
+]
+
+let args = Array(CommandLine.arguments.dropFirst())
+guard let name = args.first else {
+    print("usage: arena-bench <benchmark> [options]\n")
+    for b in benchmarks { print("  \(b.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(b.summary)") }
+    exit(0)
+}
+switch name {
+default:
+    FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
+    exit(2)
+}
