@@ -28,14 +28,14 @@ public enum BinaryOperator: String, Sendable, Hashable {
 /// A part of a string literal after parsing.
 public enum StringSegment: Sendable, Hashable {
     case text(String)
-    case interpolation(Expression)
+    case interpolation(Expr)
 }
 
 /// `label: value` in a call, or a bare positional `value`.
-public struct Argument: Sendable, Hashable {
+public struct CallArgument: Sendable, Hashable {
     public var label: String?
     public var labelRange: SourceRange?
-    public var value: Expression
+    public var value: Expr
     public var range: SourceRange
 }
 
@@ -43,49 +43,49 @@ public struct Argument: Sendable, Hashable {
 public struct RecordEntry: Sendable, Hashable {
     public var key: String
     public var keyRange: SourceRange
-    public var value: Expression
+    public var value: Expr
 }
 
-public indirect enum ExpressionKind: Sendable, Hashable {
+public indirect enum ExprKind: Sendable, Hashable {
     case number(Double)
     case string([StringSegment])
     case bool(Bool)
-    case list([Expression])
+    case list([Expr])
     case record([RecordEntry])
     case identifier(String)
-    case member(Expression, name: String, nameRange: SourceRange)
-    case call(callee: String, calleeRange: SourceRange, arguments: [Argument])
-    case unary(UnaryOperator, Expression)
-    case binary(BinaryOperator, Expression, Expression)
+    case member(Expr, name: String, nameRange: SourceRange)
+    case call(callee: String, calleeRange: SourceRange, arguments: [CallArgument])
+    case unary(UnaryOperator, Expr)
+    case binary(BinaryOperator, Expr, Expr)
     /// Stands in for an expression that failed to parse; checked as any type, never evaluated.
     case invalid
 }
 
-public struct Expression: Sendable, Hashable {
-    public var kind: ExpressionKind
+public struct Expr: Sendable, Hashable {
+    public var kind: ExprKind
     public var range: SourceRange
 
-    public init(_ kind: ExpressionKind, _ range: SourceRange) {
+    public init(_ kind: ExprKind, _ range: SourceRange) {
         self.kind = kind
         self.range = range
     }
 }
 
-public enum StatementKind: Sendable, Hashable {
-    case experiment(name: Expression)
-    case binding(name: String, nameRange: SourceRange, value: Expression)
-    case forLoop(variable: String, variableRange: SourceRange, sequence: Expression, body: [Statement])
-    case seed(Expression)
-    case limit(Expression)
-    case expect(Expression)
-    case expression(Expression)
+public enum StmtKind: Sendable, Hashable {
+    case experiment(name: Expr)
+    case binding(name: String, nameRange: SourceRange, value: Expr)
+    case forLoop(variable: String, variableRange: SourceRange, sequence: Expr, body: [Stmt])
+    case seed(Expr)
+    case limit(Expr)
+    case expect(Expr)
+    case expression(Expr)
 }
 
-public struct Statement: Sendable, Hashable {
-    public var kind: StatementKind
+public struct Stmt: Sendable, Hashable {
+    public var kind: StmtKind
     public var range: SourceRange
 
-    public init(_ kind: StatementKind, _ range: SourceRange) {
+    public init(_ kind: StmtKind, _ range: SourceRange) {
         self.kind = kind
         self.range = range
     }
@@ -107,6 +107,6 @@ public struct Statement: Sendable, Hashable {
 
 /// A parsed file: its top-level statements (the notebook's cells) and its comments.
 public struct Program: Sendable, Hashable {
-    public var statements: [Statement]
+    public var statements: [Stmt]
     public var comments: [Comment]
 }

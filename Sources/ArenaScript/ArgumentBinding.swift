@@ -2,10 +2,10 @@
 /// parameters in order, labelled ones go by name. Used by the checker and the interpreter alike.
 struct ArgumentBinding {
     /// Parameter name -> the argument given for it.
-    var arguments: [String: Argument] = [:]
+    var arguments: [String: CallArgument] = [:]
     var problems: [Diagnostic] = []
 
-    init(_ function: BuiltinFunction, _ given: [Argument], callRange: SourceRange) {
+    init(_ function: BuiltinFunction, _ given: [CallArgument], callRange: SourceRange) {
         let positional = function.parameters.filter(\.isPositional)
         var nextPositional = 0
         for argument in given {
@@ -39,7 +39,7 @@ struct ArgumentBinding {
         }
     }
 
-    private mutating func bind(_ name: String, _ argument: Argument, _ function: BuiltinFunction) {
+    private mutating func bind(_ name: String, _ argument: CallArgument, _ function: BuiltinFunction) {
         if let first = arguments[name] {
             problems.append(.error("argument '\(name)' is given twice", at: argument.range,
                                    hint: "it was first given at line \(first.range.start.line), column \(first.range.start.column)"))
@@ -50,7 +50,7 @@ struct ArgumentBinding {
 }
 
 extension Checker {
-    mutating func typeOfCall(_ callee: String, calleeRange: SourceRange, arguments: [Argument], range: SourceRange) -> ArenaType {
+    mutating func typeOfCall(_ callee: String, calleeRange: SourceRange, arguments: [CallArgument], range: SourceRange) -> ArenaType {
         guard let function = host.functions[callee] else {
             for a in arguments { _ = typeOf(a.value) }
             if lookup(callee) != nil {
@@ -76,7 +76,7 @@ extension Checker {
             guard let value = constantValue(argument.value) else { allConstant = false; continue }
             constants[name] = value
             if let problem = parameter.rule?(value) {
-                diagnostics.append(Diagnostic(problem.severity, problem.message, at: argument.value.range, hint: problem.hint))
+                diagnostics.append(Diagnostic(problem.severity, problem.message(for: name, of: callee), at: argument.value.range, hint: problem.hint))
             }
         }
         if allConstant, binding.problems.isEmpty, let rule = function.callRule {
@@ -85,7 +85,8 @@ extension Checker {
             }) where constants[p] == nil { constants[p] = d }
             for problem in rule(constants) {
                 let at = problem.parameter.flatMap { binding.arguments[$0]?.value.range } ?? range
-                diagnostics.append(Diagnostic(problem.severity, problem.message, at: at, hint: problem.hint))
+                let message = problem.parameter.map { problem.message(for: $0, of: callee) } ?? problem.message
+                diagnostics.append(Diagnostic(problem.severity, message, at: at, hint: problem.hint))
             }
         }
         return function.returns

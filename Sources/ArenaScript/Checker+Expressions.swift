@@ -1,5 +1,5 @@
 extension Checker {
-    mutating func typeOf(_ e: Expression) -> ArenaType {
+    mutating func typeOf(_ e: Expr) -> ArenaType {
         switch e.kind {
         case .number: return .number
         case .bool: return .bool
@@ -49,7 +49,7 @@ extension Checker {
         }
     }
 
-    private mutating func typeOfBinary(_ op: BinaryOperator, _ l: Expression, _ r: Expression) -> ArenaType {
+    private mutating func typeOfBinary(_ op: BinaryOperator, _ l: Expr, _ r: Expr) -> ArenaType {
         if op.isArithmetic {
             expectType(.number, of: l, what: "the left side of '\(op.rawValue)'")
             expectType(.number, of: r, what: "the right side of '\(op.rawValue)'")
@@ -87,7 +87,7 @@ extension Checker {
         return .any
     }
 
-    private mutating func typeOfMember(_ baseType: ArenaType, base: Expression, name: String, nameRange: SourceRange) -> ArenaType {
+    private mutating func typeOfMember(_ baseType: ArenaType, base: Expr, name: String, nameRange: SourceRange) -> ArenaType {
         switch baseType {
         case .any:
             return .any
@@ -124,7 +124,7 @@ extension Checker {
     // MARK: Constants
 
     /// The value of an expression made only of literals and literal bindings, or nil.
-    func constantValue(_ e: Expression) -> Value? {
+    func constantValue(_ e: Expr) -> Value? {
         switch e.kind {
         case .number(let n): return .number(n)
         case .bool(let b): return .bool(b)
@@ -183,7 +183,7 @@ extension Value {
     }
 }
 
-extension Expression {
+extension Expr {
     /// A short spelling of simple expressions (`base`, `a.b`) for messages.
     var rangeText: String {
         switch kind {

@@ -45,7 +45,7 @@ public struct Checker {
 
     // MARK: Statements
 
-    mutating func check(_ statement: Statement, topLevel: Bool) {
+    mutating func check(_ statement: Stmt, topLevel: Bool) {
         switch statement.kind {
         case .experiment(let name):
             onlyOnce("experiment", statement, topLevel: topLevel)
@@ -84,7 +84,7 @@ public struct Checker {
         }
     }
 
-    private mutating func onlyOnce(_ keyword: String, _ statement: Statement, topLevel: Bool) {
+    private mutating func onlyOnce(_ keyword: String, _ statement: Stmt, topLevel: Bool) {
         if !topLevel {
             report("'\(keyword)' is allowed only at the top level", at: statement.range, hint: "move it out of the loop")
         } else if let first = firstGiven[keyword] {
@@ -94,7 +94,7 @@ public struct Checker {
         }
     }
 
-    private mutating func checkWholeNumber(_ e: Expression, what: String, minimum: Int) {
+    private mutating func checkWholeNumber(_ e: Expr, what: String, minimum: Int) {
         guard expectType(.number, of: e, what: "'\(what)'") else { return }
         if let v = constantValue(e), v.integerValue.map({ $0 < minimum }) ?? true {
             report("'\(what)' must be a whole number \(minimum == 0 ? "of 0 or more" : "of at least \(minimum)"), found \(v)", at: e.range)
@@ -102,7 +102,7 @@ public struct Checker {
     }
 
     @discardableResult
-    mutating func expectType(_ type: ArenaType, of e: Expression, what: String, hint: String? = nil) -> Bool {
+    mutating func expectType(_ type: ArenaType, of e: Expr, what: String, hint: String? = nil) -> Bool {
         let actual = typeOf(e)
         guard type.accepts(actual) else {
             report("\(what) must be a \(type), found \(actual)", at: e.range, hint: hint)
@@ -123,7 +123,7 @@ public struct Checker {
     }
 }
 
-extension Expression {
+extension Expr {
     /// The function name when this is a call.
     var calleeName: String? {
         if case .call(let callee, _, _) = kind { return callee }

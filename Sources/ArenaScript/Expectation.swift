@@ -125,7 +125,7 @@ public indirect enum ExpectationTerm: Sendable, Hashable, CustomStringConvertibl
 extension Interpreter {
     /// The `expect` expression with bindings evaluated now and `model.task.metric` chains kept as
     /// results for later.
-    mutating func expectationTerm(_ e: Expression) throws(Diagnostic) -> ExpectationTerm {
+    mutating func expectationTerm(_ e: Expr) throws(Diagnostic) -> ExpectationTerm {
         switch e.kind {
         case .member(let inner, let metric, _):
             if case .member(let subjectExpression, let task, _) = inner.kind, let schema = host.resultSchema,

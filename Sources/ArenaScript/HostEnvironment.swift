@@ -14,7 +14,16 @@ public struct ArgumentProblem: Error, Sendable, Hashable {
     }
 }
 
-/// Checks one argument's value; returns nil when it is fine.
+extension ArgumentProblem {
+    /// The message as a sentence about `parameter` of `function`: a message that starts with
+    /// "must" ("must be a whole number ...") gets the argument's name in front.
+    func message(for parameter: String, of function: String) -> String {
+        message.hasPrefix("must") ? "argument '\(parameter)' of \(function) \(message)" : message
+    }
+}
+
+/// Checks one argument's value; returns nil when it is fine. A message starting with "must" is
+/// prefixed with the argument's name when reported.
 public typealias ValueRule = @Sendable (Value) -> ArgumentProblem?
 
 public enum Requirement: Sendable {

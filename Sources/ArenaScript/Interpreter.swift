@@ -44,7 +44,7 @@ public struct Interpreter {
         return interpreter.output
     }
 
-    mutating func execute(_ statement: Statement) throws(Diagnostic) {
+    mutating func execute(_ statement: Stmt) throws(Diagnostic) {
         switch statement.kind {
         case .experiment(let name):
             output.experimentName = try evaluate(name).stringValue
@@ -73,7 +73,7 @@ public struct Interpreter {
         }
     }
 
-    private mutating func wholeNumber(_ e: Expression, minimum: Int, what: String) throws(Diagnostic) -> Int {
+    private mutating func wholeNumber(_ e: Expr, minimum: Int, what: String) throws(Diagnostic) -> Int {
         let v = try evaluate(e)
         guard let n = v.integerValue, n >= minimum else {
             throw Diagnostic.error("'\(what)' must be a whole number of at least \(minimum), found \(v)", at: e.range)
@@ -86,7 +86,7 @@ public struct Interpreter {
         return nil
     }
 
-    mutating func evaluate(_ e: Expression) throws(Diagnostic) -> Value {
+    mutating func evaluate(_ e: Expr) throws(Diagnostic) -> Value {
         switch e.kind {
         case .number(let n): return .number(n)
         case .bool(let b): return .bool(b)
@@ -131,7 +131,7 @@ public struct Interpreter {
         }
     }
 
-    private mutating func binary(_ op: BinaryOperator, _ l: Expression, _ r: Expression, range: SourceRange) throws(Diagnostic) -> Value {
+    private mutating func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr, range: SourceRange) throws(Diagnostic) -> Value {
         let left = try evaluate(l)
         if op == .and, left == .bool(false) { return .bool(false) }
         if op == .or, left == .bool(true) { return .bool(true) }
@@ -142,7 +142,7 @@ public struct Interpreter {
         }
     }
 
-    mutating func call(_ name: String, arguments: [Argument], range: SourceRange, calleeRange: SourceRange) throws(Diagnostic) -> Value {
+    mutating func call(_ name: String, arguments: [CallArgument], range: SourceRange, calleeRange: SourceRange) throws(Diagnostic) -> Value {
         guard let function = host.functions[name] else { throw Diagnostic.error("unknown function '\(name)'", at: calleeRange) }
         let binding = ArgumentBinding(function, arguments, callRange: range)
         if let first = binding.problems.first { throw first }
@@ -151,7 +151,7 @@ public struct Interpreter {
             if let argument = binding.arguments[parameter.name] {
                 let value = try evaluate(argument.value)
                 if let problem = parameter.rule?(value), problem.severity == .error {
-                    throw Diagnostic.error(problem.message, at: argument.value.range, hint: problem.hint)
+                    throw Diagnostic.error(problem.message(for: parameter.name, of: name), at: argument.value.range, hint: problem.hint)
                 }
                 values[parameter.name] = value
             } else if case .defaultValue(let d) = parameter.requirement {

@@ -6,6 +6,8 @@ public struct Lexer {
     private var line = 1
     private var column = 1
     private var sawNewline = true
+    /// Where the last token ended; the end-of-file token sits there, not on a trailing blank line.
+    private var lastTokenEnd = SourcePosition(offset: 0, line: 1, column: 1)
     public private(set) var diagnostics: [Diagnostic] = []
     public private(set) var comments: [Comment] = []
 
@@ -75,11 +77,12 @@ public struct Lexer {
             let start = position
             let startsLine = sawNewline
             guard let c = current else {
-                return Token(kind: .end, range: SourceRange(start: start, end: start), startsLine: true)
+                return Token(kind: .end, range: SourceRange(start: lastTokenEnd, end: lastTokenEnd), startsLine: true)
             }
             if insideInterpolation, c == "\n" { return Token(kind: .end, range: SourceRange(start: start, end: start), startsLine: true) }
             if let kind = lexKind(c, start: start) {
                 sawNewline = false
+                lastTokenEnd = position
                 return Token(kind: kind, range: SourceRange(start: start, end: position), startsLine: startsLine)
             }
         }

@@ -1,37 +1,37 @@
 /// Expressions, lowest precedence first: `or`, `and`, `not`, one comparison, `+ -`, `* /`,
 /// unary `-`, then member access and calls.
 extension Parser {
-    mutating func parseExpression() throws(Diagnostic) -> Expression {
+    mutating func parseExpression() throws(Diagnostic) -> Expr {
         try enterNesting()
         defer { depth -= 1 }
         return try parseOr()
     }
 
-    private mutating func parseOr() throws(Diagnostic) -> Expression {
+    private mutating func parseOr() throws(Diagnostic) -> Expr {
         var left = try parseAnd()
         while match(.keyword(.or)) {
             let right = try parseAnd()
-            left = Expression(.binary(.or, left, right), SourceRange(from: left.range, to: right.range))
+            left = Expr(.binary(.or, left, right), SourceRange(from: left.range, to: right.range))
         }
         return left
     }
 
-    private mutating func parseAnd() throws(Diagnostic) -> Expression {
+    private mutating func parseAnd() throws(Diagnostic) -> Expr {
         var left = try parseNot()
         while match(.keyword(.and)) {
             let right = try parseNot()
-            left = Expression(.binary(.and, left, right), SourceRange(from: left.range, to: right.range))
+            left = Expr(.binary(.and, left, right), SourceRange(from: left.range, to: right.range))
         }
         return left
     }
 
-    private mutating func parseNot() throws(Diagnostic) -> Expression {
+    private mutating func parseNot() throws(Diagnostic) -> Expr {
         guard current.kind == .keyword(.not) else { return try parseComparison() }
         let start = advance().range
         try enterNesting()
         defer { depth -= 1 }
         let operand = try parseNot()
-        return Expression(.unary(.not, operand), SourceRange(from: start, to: operand.range))
+        return Expr(.unary(.not, operand), SourceRange(from: start, to: operand.range))
     }
 
     private static func comparison(_ kind: TokenKind) -> BinaryOperator? {
@@ -46,7 +46,7 @@ extension Parser {
         }
     }
 
-    private mutating func parseComparison() throws(Diagnostic) -> Expression {
+    private mutating func parseComparison() throws(Diagnostic) -> Expr {
         let left = try parseAdditive()
         guard let op = Self.comparison(current.kind) else { return left }
         advance()
@@ -55,45 +55,45 @@ extension Parser {
             throw Diagnostic.error("comparisons cannot be chained", at: current.range,
                                    hint: "join two comparisons with 'and': a < b and b < c")
         }
-        return Expression(.binary(op, left, right), SourceRange(from: left.range, to: right.range))
+        return Expr(.binary(op, left, right), SourceRange(from: left.range, to: right.range))
     }
 
-    private mutating func parseAdditive() throws(Diagnostic) -> Expression {
+    private mutating func parseAdditive() throws(Diagnostic) -> Expr {
         var left = try parseMultiplicative()
         while current.kind == .plus || current.kind == .minus {
             let op: BinaryOperator = advance().kind == .plus ? .add : .subtract
             let right = try parseMultiplicative()
-            left = Expression(.binary(op, left, right), SourceRange(from: left.range, to: right.range))
+            left = Expr(.binary(op, left, right), SourceRange(from: left.range, to: right.range))
         }
         return left
     }
 
-    private mutating func parseMultiplicative() throws(Diagnostic) -> Expression {
+    private mutating func parseMultiplicative() throws(Diagnostic) -> Expr {
         var left = try parseUnary()
         while current.kind == .star || current.kind == .slash {
             let op: BinaryOperator = advance().kind == .star ? .multiply : .divide
             let right = try parseUnary()
-            left = Expression(.binary(op, left, right), SourceRange(from: left.range, to: right.range))
+            left = Expr(.binary(op, left, right), SourceRange(from: left.range, to: right.range))
         }
         return left
     }
 
-    private mutating func parseUnary() throws(Diagnostic) -> Expression {
+    private mutating func parseUnary() throws(Diagnostic) -> Expr {
         guard current.kind == .minus else { return try parsePostfix() }
         let start = advance().range
         try enterNesting()
         defer { depth -= 1 }
         let operand = try parseUnary()
-        return Expression(.unary(.negate, operand), SourceRange(from: start, to: operand.range))
+        return Expr(.unary(.negate, operand), SourceRange(from: start, to: operand.range))
     }
 
-    private mutating func parsePostfix() throws(Diagnostic) -> Expression {
+    private mutating func parsePostfix() throws(Diagnostic) -> Expr {
         var e = try parsePrimary()
         while true {
             if current.kind == .dot {
                 advance()
                 let (member, memberRange) = try name("a member name after '.'")
-                e = Expression(.member(e, name: member, nameRange: memberRange), SourceRange(from: e.range, to: memberRange))
+                e = Expr(.member(e, name: member, nameRange: memberRange), SourceRange(from: e.range, to: memberRange))
             } else if current.kind == .leftParen && !current.startsLine {
                 guard case .identifier(let callee) = e.kind else {
                     throw Diagnostic.error("only built-in functions can be called", at: current.range,
@@ -101,16 +101,16 @@ extension Parser {
                 }
                 advance()
                 let (arguments, close) = try parseArguments()
-                e = Expression(.call(callee: callee, calleeRange: e.range, arguments: arguments), SourceRange(from: e.range, to: close))
+                e = Expr(.call(callee: callee, calleeRange: e.range, arguments: arguments), SourceRange(from: e.range, to: close))
             } else {
                 return e
             }
         }
     }
 
-    private mutating func parseArguments() throws(Diagnostic) -> ([Argument], SourceRange) {
+    private mutating func parseArguments() throws(Diagnostic) -> ([CallArgument], SourceRange) {
         let open = previous
-        var arguments: [Argument] = []
+        var arguments: [CallArgument] = []
         while current.kind != .rightParen {
             var label: String?
             var labelRange: SourceRange?
@@ -122,7 +122,7 @@ extension Parser {
                 advance()
             }
             let value = try parseExpression()
-            arguments.append(Argument(label: label, labelRange: labelRange, value: value,
+            arguments.append(CallArgument(label: label, labelRange: labelRange, value: value,
                                       range: SourceRange(from: labelRange ?? value.range, to: value.range)))
             if !match(.comma) {
                 guard current.kind == .rightParen else {
@@ -134,26 +134,26 @@ extension Parser {
         return (arguments, advance().range)
     }
 
-    private mutating func parsePrimary() throws(Diagnostic) -> Expression {
+    private mutating func parsePrimary() throws(Diagnostic) -> Expr {
         let token = current
         switch token.kind {
         case .number(let v):
             advance()
-            return Expression(.number(v), token.range)
+            return Expr(.number(v), token.range)
         case .string(let pieces):
             advance()
-            return Expression(.string(try segments(pieces)), token.range)
+            return Expr(.string(try segments(pieces)), token.range)
         case .keyword(.true), .keyword(.false):
             advance()
-            return Expression(.bool(token.kind == .keyword(.true)), token.range)
+            return Expr(.bool(token.kind == .keyword(.true)), token.range)
         case .identifier(let n):
             advance()
-            return Expression(.identifier(n), token.range)
+            return Expr(.identifier(n), token.range)
         case .leftParen:
             advance()
             let inner = try parseExpression()
             let close = try expect(.rightParen, "')' to close the '(' at line \(token.range.start.line), column \(token.range.start.column)")
-            return Expression(inner.kind, SourceRange(from: token.range, to: close.range))
+            return Expr(inner.kind, SourceRange(from: token.range, to: close.range))
         case .leftBracket:
             return try parseListOrRecord()
         default:
@@ -182,17 +182,17 @@ extension Parser {
     }
 
     /// `[]`, `[a, b]`, `[:]` or `[key: value, ...]` (keys are names or strings).
-    private mutating func parseListOrRecord() throws(Diagnostic) -> Expression {
+    private mutating func parseListOrRecord() throws(Diagnostic) -> Expr {
         let open = advance()
         if current.kind == .colon, peek().kind == .rightBracket {
             advance()
-            return Expression(.record([]), SourceRange(from: open.range, to: advance().range))
+            return Expr(.record([]), SourceRange(from: open.range, to: advance().range))
         }
         let isRecord: Bool = switch current.kind {
         case .identifier, .keyword, .string: peek().kind == .colon
         default: false
         }
-        var items: [Expression] = []
+        var items: [Expr] = []
         var entries: [RecordEntry] = []
         let closer = "',' or ']' to close the \(isRecord ? "record" : "list") opened at line \(open.range.start.line), column \(open.range.start.column)"
         while current.kind != .rightBracket {
@@ -219,6 +219,6 @@ extension Parser {
         }
         let close = advance()
         let range = SourceRange(from: open.range, to: close.range)
-        return isRecord ? Expression(.record(entries), range) : Expression(.list(items), range)
+        return isRecord ? Expr(.record(entries), range) : Expr(.list(items), range)
     }
 }

@@ -66,8 +66,8 @@ public struct Parser {
 
     // MARK: Statements
 
-    mutating func parseStatements(untilBrace: Bool) -> [Statement] {
-        var statements: [Statement] = []
+    mutating func parseStatements(untilBrace: Bool) -> [Stmt] {
+        var statements: [Stmt] = []
         while !atEnd && !(untilBrace && current.kind == .rightBrace) {
             if match(.semicolon) { continue }
             do {
@@ -114,17 +114,17 @@ public struct Parser {
         }
     }
 
-    mutating func parseStatement() throws(Diagnostic) -> Statement {
+    mutating func parseStatement() throws(Diagnostic) -> Stmt {
         let start = current.range
         guard case .keyword(let keyword) = current.kind else {
             let e = try parseExpression()
-            return Statement(.expression(e), e.range)
+            return Stmt(.expression(e), e.range)
         }
         switch keyword {
         case .experiment:
             advance()
             let e = try parseExpression()
-            return Statement(.experiment(name: e), SourceRange(from: start, to: e.range))
+            return Stmt(.experiment(name: e), SourceRange(from: start, to: e.range))
         case .let:
             advance()
             guard case .identifier(let n) = current.kind else {
@@ -133,23 +133,23 @@ public struct Parser {
             let nameRange = advance().range
             _ = try expect(.equal, "'=' after 'let \(n)'", hint: "write: let \(n) = value")
             let e = try parseExpression()
-            return Statement(.binding(name: n, nameRange: nameRange, value: e), SourceRange(from: start, to: e.range))
+            return Stmt(.binding(name: n, nameRange: nameRange, value: e), SourceRange(from: start, to: e.range))
         case .for:
             return try parseFor()
         case .seed, .limit, .expect:
             advance()
             let e = try parseExpression()
-            let kind: StatementKind = keyword == .seed ? .seed(e) : keyword == .limit ? .limit(e) : .expect(e)
-            return Statement(kind, SourceRange(from: start, to: e.range))
+            let kind: StmtKind = keyword == .seed ? .seed(e) : keyword == .limit ? .limit(e) : .expect(e)
+            return Stmt(kind, SourceRange(from: start, to: e.range))
         case .in, .and, .or:
             throw unexpected(expected: "a statement")
         case .not, .true, .false:
             let e = try parseExpression()
-            return Statement(.expression(e), e.range)
+            return Stmt(.expression(e), e.range)
         }
     }
 
-    mutating func parseFor() throws(Diagnostic) -> Statement {
+    mutating func parseFor() throws(Diagnostic) -> Stmt {
         let start = advance().range
         guard case .identifier(let variable) = current.kind else {
             throw unexpected(expected: "a loop variable after 'for'", hint: "write: for x in [a, b] { ... }")
@@ -166,7 +166,7 @@ public struct Parser {
                                    at: current.range)
         }
         let close = advance().range
-        return Statement(.forLoop(variable: variable, variableRange: variableRange, sequence: sequence, body: body),
+        return Stmt(.forLoop(variable: variable, variableRange: variableRange, sequence: sequence, body: body),
                          SourceRange(from: start, to: close))
     }
 
