@@ -166,9 +166,12 @@ public struct Lexer {
         advance()  // opening quote
         var pieces: [StringPiece] = []
         var text = ""
+        var interpolationFailed = false
         while true {
             guard let c = current, c != "\n" else {
-                error("unterminated string literal", from: start, hint: "close the string with '\"' on the same line")
+                if !interpolationFailed {
+                    error("unterminated string literal", from: start, hint: "close the string with '\"' on the same line")
+                }
                 break
             }
             if c == "\"" {
@@ -194,7 +197,11 @@ public struct Lexer {
             case "(":
                 if !text.isEmpty { pieces.append(.text(text)) }
                 text = ""
-                pieces.append(lexInterpolation(escapeStart: escapeStart))
+                if let piece = lexInterpolation(escapeStart: escapeStart) {
+                    pieces.append(piece)
+                } else {
+                    interpolationFailed = true
+                }
             default:
                 error("invalid escape sequence '\\\(e)' in string", from: escapeStart,
                       hint: "valid escapes are \\n \\t \\r \\0 \\\" \\\\ and \\( expression )")
@@ -204,18 +211,21 @@ public struct Lexer {
         return pieces
     }
 
-    /// Tokens of `\( ... )` up to the matching `)`, which is consumed but not returned.
-    private mutating func lexInterpolation(escapeStart: SourcePosition) -> StringPiece {
+    /// Tokens of `\( ... )` up to the matching `)`, which is consumed but not returned; nil (after
+    /// one diagnostic in place of whatever went wrong inside) when the line ends first.
+    private mutating func lexInterpolation(escapeStart: SourcePosition) -> StringPiece? {
         var tokens: [Token] = []
         var depth = 0
-        let exprStart = position
+        let diagnosticsBefore = diagnostics.count
         var exprEnd = position
         while true {
             let token = nextToken(insideInterpolation: true)
-            if token.kind == .end {
-                error("unterminated interpolation in string", from: escapeStart, hint: "close it with ')' before the end of the line")
-                tokens.append(token)
-                break
+            if token.kind == .end || diagnostics.count > diagnosticsBefore && diagnostics.last?.message == "unterminated string literal" {
+                diagnostics.removeSubrange(diagnosticsBefore...)
+                diagnostics.append(.error("unterminated interpolation in string", at: SourceRange(start: escapeStart, end: position),
+                                          hint: "close it with ')' before the end of the line"))
+                sawNewline = false
+                return nil
             }
             if token.kind == .leftParen { depth += 1 }
             if token.kind == .rightParen {
@@ -229,7 +239,7 @@ public struct Lexer {
             tokens.append(token)
         }
         sawNewline = false
-        return .interpolation(tokens, range: SourceRange(start: exprStart, end: exprEnd))
+        return .interpolation(tokens, range: SourceRange(start: escapeStart, end: exprEnd))
     }
 
     static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }

@@ -127,7 +127,7 @@ extension Parser {
             if !match(.comma) {
                 guard current.kind == .rightParen else {
                     throw unexpected(expected: "',' or ')' in the argument list",
-                                     hint: "the '(' at line \(open.range.start.line), column \(open.range.start.column) is not closed")
+                                     hint: "separate arguments with ',' and end the list with ')' (opened at line \(open.range.start.line), column \(open.range.start.column))")
                 }
             }
         }

@@ -70,13 +70,14 @@ public struct Parser {
         var statements: [Stmt] = []
         while !atEnd && !(untilBrace && current.kind == .rightBrace) {
             if match(.semicolon) { continue }
+            let statementStart = index
             do {
                 let statement = try parseStatement()
                 statements.append(statement)
                 try endStatement()
             } catch {
                 diagnostics.append(error)
-                synchronize()
+                synchronize(mustAdvance: index == statementStart)
             }
         }
         return statements
@@ -89,9 +90,9 @@ public struct Parser {
 
     /// Skips to where the next statement plausibly starts: a statement keyword, a new line
     /// outside brackets opened after the error, a `;`, or a closing `}`.
-    mutating func synchronize() {
+    mutating func synchronize(mustAdvance: Bool) {
         var nesting = 0
-        var first = true
+        var first = mustAdvance
         while !atEnd {
             let token = current
             if !first {

@@ -32,9 +32,9 @@ enum Suggestions {
         return row[y.count]
     }
 
-    /// "a, b or c".
-    static func list(_ names: [String]) -> String {
+    /// "a, b and c" (or another conjunction).
+    static func list(_ names: [String], _ conjunction: String = "and") -> String {
         guard names.count > 1 else { return names.first ?? "" }
-        return names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+        return names.dropLast().joined(separator: ", ") + " \(conjunction) " + (names.last ?? "")
     }
 }
