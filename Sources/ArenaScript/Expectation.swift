@@ -144,8 +144,8 @@ extension Interpreter {
 }
 
 extension Interpretation {
-    /// The key of a host object: the first name it was bound to, else its type and id (`model3`).
+    /// The key of a host object: the first name it was bound to, else its type and id (`model-3`, never a valid binding name).
     public func name(of object: HostObject) -> String {
-        objectNames[object.id] ?? "\(object.typeName.lowercased())\(object.id)"
+        objectNames[object.id] ?? "\(object.typeName.lowercased())-\(object.id)"
     }
 }
