@@ -20,11 +20,15 @@ public struct ExperimentPlan: Sendable, Equatable {
     public var expectations: [Expectation]
     public var tolerance: Tolerance?
     public var datasets: [DatasetSpec]
+    /// The top-level statements as notebook cells, in source order; `cell` fields index into it.
+    public var cells: [NotebookCell]
+    /// Warnings found while checking, in source order, for the report's cells.
+    public var warnings: [Diagnostic]
 
     public init(name: String, sourcePath: String, source: String, seed: Int = 1234, limit: Int? = nil,
                 models: [ModelSpec] = [], engines: [EngineSpec] = [], runs: [PlannedRun] = [],
                 comparisons: [Comparison] = [], expectations: [Expectation] = [], tolerance: Tolerance? = nil,
-                datasets: [DatasetSpec] = []) {
+                datasets: [DatasetSpec] = [], cells: [NotebookCell] = [], warnings: [Diagnostic] = []) {
         self.name = name
         self.sourcePath = sourcePath
         self.source = source
@@ -37,6 +41,8 @@ public struct ExperimentPlan: Sendable, Equatable {
         self.expectations = expectations
         self.tolerance = tolerance
         self.datasets = datasets
+        self.cells = cells
+        self.warnings = warnings
     }
 }
 
@@ -186,12 +192,23 @@ public struct Expectation: Sendable, Equatable, Hashable {
     public var line: Int
     public var column: Int
     public var cell: Int
+    /// The checked expression with bindings replaced by values; nil only for hand-made plans.
+    public var term: ExpectationTerm?
 
-    public init(source: String, line: Int, column: Int, cell: Int) {
+    public init(source: String, line: Int, column: Int, cell: Int, term: ExpectationTerm? = nil) {
         self.source = source
         self.line = line
         self.column = column
         self.cell = cell
+        self.term = term
+    }
+
+    /// The results the expectation reads (`model.task.metric`), in order of first use.
+    public var references: [ResultReference] { term?.references ?? [] }
+
+    /// Passed, failed, or unresolved when `resolve` lacks a result it reads.
+    public func evaluate(_ resolve: (ResultReference) -> Double?) -> ExpectationOutcome {
+        term?.evaluate(resolve) ?? .unresolved(missing: [])
     }
 }
 

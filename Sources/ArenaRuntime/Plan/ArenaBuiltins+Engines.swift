@@ -1,0 +1,65 @@
+import ArenaScript
+
+extension ArenaBuiltins {
+    public static let knownGPUs = ["A10G", "A100", "A100-40GB", "A100-80GB", "B200", "H100", "H200", "L4", "L40S",
+                                   "MI300X", "MI325X", "MI355X", "RTX4090", "T4", "V100"]
+    public static let knownPrecisions = ["auto", "bf16", "fp16", "fp32", "fp8", "fp4", "int8", "int4"]
+    public static let knownHarnesses = ["native", "lm-eval"]
+
+    static var clientParameters: [Parameter] {
+        [
+            Parameter("concurrency", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "requests in flight at once"),
+            Parameter("batch_size", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "prompts per request"),
+            Parameter("harness", .string, rule: ValueRules.oneOf(knownHarnesses, what: "harness"),
+                      summary: "\"native\" (default) scores in Swift; \"lm-eval\" delegates to lm-evaluation-harness"),
+        ]
+    }
+
+    static func serverFunction(_ kind: EngineKind) -> BuiltinFunction {
+        BuiltinFunction(
+            kind.rawValue,
+            parameters: [
+                Parameter("image", .string, rule: ValueRules.image, summary: "container image, name:tag[@sha256:digest]; `lock` pins the digest"),
+                Parameter("command", .string, rule: ValueRules.nonEmpty, summary: "a local command that starts the server, instead of an image"),
+                Parameter("gpu", .string, rule: ValueRules.oneOf(knownGPUs, what: "GPU", caseInsensitive: true), summary: "GPU kind the run must get"),
+                Parameter("gpus", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "GPU count; default tp"),
+                Parameter("tp", .number, .defaultValue(.number(1)), rule: ValueRules.wholeNumber(atLeast: 1), summary: "tensor-parallel size; default 1"),
+                Parameter("precision", .string, rule: ValueRules.oneOf(knownPrecisions, what: "precision"), summary: "weights/activation precision"),
+                Parameter("max_model_len", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "context length the server allows"),
+                Parameter("gpu_memory_utilization", .number, rule: ValueRules.fraction, summary: "fraction of GPU memory the server may take"),
+                Parameter("args", .list(.string), summary: "extra server arguments, appended as given"),
+            ] + clientParameters,
+            returns: engineType,
+            summary: "A \(kind.rawValue) server the runtime starts, from an image or a local command.",
+            callRule: { args in
+                var problems: [ArgumentProblem] = []
+                switch (args["image"], args["command"]) {
+                case (nil, nil): problems.append(ArgumentProblem("\(kind.rawValue) needs image: or command: to start the server"))
+                case (.some, .some): problems.append(ArgumentProblem("give image: or command:, not both", parameter: "command"))
+                default: break
+                }
+                if let tp = args["tp"]?.integerValue, let gpus = args["gpus"]?.integerValue, tp > gpus {
+                    problems.append(ArgumentProblem("tp \(tp) needs at least \(tp) GPUs, but gpus is \(gpus)", parameter: "tp"))
+                }
+                return problems
+            },
+            body: { call in BuiltinResult(call.object(TypeName.engine, call.arguments.merging(["kind": .string(kind.rawValue)]) { a, _ in a })) })
+    }
+
+    static let endpointFunction = BuiltinFunction(
+        "endpoint",
+        parameters: [Parameter("url", .string, .required, rule: ValueRules.httpURL, summary: "base URL of an OpenAI-compatible server")]
+            + clientParameters,
+        returns: engineType,
+        summary: "An OpenAI-compatible server that is already running (vLLM, SGLang, llama.cpp, TGI).",
+        body: { call in BuiltinResult(call.object(TypeName.engine, call.arguments.merging(["kind": .string("endpoint")]) { a, _ in a })) })
+
+    static let nativeFunction = BuiltinFunction(
+        "native",
+        parameters: [Parameter("threads", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "worker threads; default all cores")],
+        returns: engineType,
+        summary: "The in-process CPU engine (deterministic bit for bit).",
+        body: { call in BuiltinResult(call.object(TypeName.engine, call.arguments.merging(["kind": .string("native")]) { a, _ in a })) })
+
+    static let engineFunctions = [serverFunction(.vllm), serverFunction(.sglang), endpointFunction, nativeFunction]
+}

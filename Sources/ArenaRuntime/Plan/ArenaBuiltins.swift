@@ -1,0 +1,146 @@
+import ArenaScript
+
+/// The built-ins arena-script registers with the language: models, engines, tasks, datasets,
+/// `evaluate`, `compare` and `tolerance`. Each returns a host object or records an event; the
+/// plan builder turns objects and events into an `ExperimentPlan`.
+public enum ArenaBuiltins {
+    public enum TypeName {
+        public static let model = "Model"
+        public static let engine = "Engine"
+        public static let task = "Task"
+        public static let dataset = "Dataset"
+        public static let tolerance = "Tolerance"
+    }
+
+    public enum EventName {
+        public static let evaluate = "evaluate"
+        public static let compare = "compare"
+        public static let tolerance = "tolerance"
+    }
+
+    /// Every built-in, registered once.
+    public static let environment: HostEnvironment = {
+        var host = HostEnvironment()
+        for name in [TypeName.model, TypeName.engine, TypeName.task, TypeName.dataset, TypeName.tolerance] {
+            host.declareType(name)
+        }
+        host.resultSchema = ResultSchema(subjectType: TypeName.model, metrics: TaskCatalog.metricsByTask)
+        for f in [modelFunction, datasetFunction, evaluateFunction, compareFunction, toleranceFunction] + engineFunctions + taskFunctions {
+            host.register(f)
+        }
+        return host
+    }()
+
+    static let modelType = ArenaType.host(TypeName.model)
+    static let engineType = ArenaType.host(TypeName.engine)
+    static let taskType = ArenaType.host(TypeName.task)
+    static let datasetType = ArenaType.host(TypeName.dataset)
+
+    static let modelFunction = BuiltinFunction(
+        "model",
+        parameters: [
+            Parameter("id", positional: true, .string, .required, rule: ValueRules.repositoryID,
+                      summary: "Hub repository id (org/name), or a local folder starting with /, ./ or ../"),
+            Parameter("revision", .string, rule: ValueRules.revision,
+                      summary: "branch, tag or 40-hex commit SHA; default \"main\"; `lock` pins it to a commit"),
+        ],
+        returns: modelType,
+        summary: "A model to evaluate.",
+        callRule: { args in
+            guard let id = args["id"]?.stringValue, ValueRules.isLocalPath(id), args["revision"] != nil else { return [] }
+            return [ArgumentProblem("a local model folder has no revision; it is pinned by the hash of its files",
+                                    parameter: "revision", severity: .warning)]
+        },
+        body: { call in
+            let id = call["id"]?.stringValue ?? ""
+            return BuiltinResult(call.object(TypeName.model, [
+                "id": .string(id),
+                "revision": call["revision"] ?? .string("main"),
+                "local": .bool(ValueRules.isLocalPath(id)),
+            ]))
+        })
+
+    static let datasetSplits = ["test", "validation", "train", "dev"]
+
+    static let datasetFunction = BuiltinFunction(
+        "dataset",
+        parameters: datasetSplits.map {
+            Parameter($0, .string, rule: ValueRules.dataFile, summary: "local JSONL/JSON/CSV/Parquet file for the \($0) split")
+        } + [
+            Parameter("hub", .string, rule: ValueRules.repositoryID, summary: "Hub dataset id instead of local files"),
+            Parameter("revision", .string, rule: ValueRules.revision, summary: "Hub dataset branch, tag or commit; default \"main\""),
+            Parameter("config", .string, summary: "Hub dataset configuration name"),
+        ],
+        returns: datasetType,
+        summary: "Data standing in for a task's own dataset: local files per split, or a Hub dataset.",
+        callRule: { args in
+            let files = datasetSplits.filter { args[$0] != nil }
+            if args["hub"] != nil, !files.isEmpty {
+                return [ArgumentProblem("give either hub: or local split files, not both", parameter: "hub")]
+            }
+            if args["hub"] == nil, files.isEmpty {
+                return [ArgumentProblem("dataset needs hub: or at least one split file (\(datasetSplits.map { "\($0):" }.joined(separator: ", ")))")]
+            }
+            if args["hub"] == nil, args["revision"] != nil || args["config"] != nil {
+                return [ArgumentProblem("revision: and config: apply only to a hub: dataset", parameter: args["revision"] != nil ? "revision" : "config")]
+            }
+            return []
+        },
+        body: { call in
+            var fields = call.arguments
+            fields["revision"] = call["revision"] ?? .string("main")
+            return BuiltinResult(call.object(TypeName.dataset, fields))
+        })
+
+    static let evaluateFunction = BuiltinFunction(
+        "evaluate",
+        parameters: [
+            Parameter("model", positional: true, modelType, .required, summary: "the model to run"),
+            Parameter("on", .oneOf([taskType, .list(taskType)]), .required, summary: "a task or a list of tasks"),
+            Parameter("with", engineType, summary: "the engine; default native()"),
+        ],
+        returns: .void,
+        summary: "Plans one run: the model on the tasks with the engine.",
+        callRule: { args in
+            args["on"] == .list([]) ? [ArgumentProblem("evaluate needs at least one task", parameter: "on")] : []
+        },
+        body: { call in
+            let tasks = call["on"].map { $0.listValue ?? [$0] } ?? []
+            var payload: [String: Value] = ["model": call["model"] ?? .void, "tasks": .list(tasks)]
+            if let engine = call["with"] { payload["engine"] = engine }
+            return BuiltinResult(.void, events: [HostEvent(name: EventName.evaluate, payload: .record(payload))])
+        })
+
+    static let compareFunction = BuiltinFunction(
+        "compare",
+        parameters: [
+            Parameter("baseline", positional: true, modelType, .required, summary: "the reference model"),
+            Parameter("candidate", positional: true, modelType, .required, summary: "the model compared against it"),
+        ],
+        returns: .void,
+        summary: "Asks for a paired per-task comparison (candidate minus baseline) in the report.",
+        callRule: { args in
+            args["baseline"] == args["candidate"] ? [ArgumentProblem("compare needs two different models", parameter: "candidate")] : []
+        },
+        body: { call in
+            BuiltinResult(.void, events: [HostEvent(name: EventName.compare, payload: .record(call.arguments))])
+        })
+
+    static let toleranceFunction = BuiltinFunction(
+        "tolerance",
+        parameters: [
+            Parameter("abs", .number, .required, rule: { v in
+                (v.numberValue ?? -1) >= 0 ? nil : ArgumentProblem("must be 0 or more, found \(v)")
+            }, summary: "largest allowed absolute difference of a task's metric on `verify --rerun`"),
+            Parameter("alpha", .number, .defaultValue(.number(0.05)), rule: { v in
+                guard let a = v.numberValue, a > 0, a < 1 else { return ArgumentProblem("must be between 0 and 1, found \(v)") }
+                return nil
+            }, summary: "significance level of the paired test; default 0.05"),
+        ],
+        returns: .host(TypeName.tolerance),
+        summary: "Sets how far a re-run may drift before `verify --rerun` reports it.",
+        body: { call in
+            let object = call.object(TypeName.tolerance, call.arguments)
+            return BuiltinResult(object, events: [HostEvent(name: EventName.tolerance, payload: object)])
+        })
+}
