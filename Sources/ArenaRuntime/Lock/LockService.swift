@@ -56,7 +56,8 @@ public struct LockService: Sendable {
     }
 
     public func lock(_ plan: ExperimentPlan, options: Options) async throws -> Outcome {
-        let file = URL(fileURLWithPath: plan.sourcePath, relativeTo: currentDirectory).standardizedFileURL
+        let file = (plan.sourcePath.hasPrefix("/") ? URL(fileURLWithPath: plan.sourcePath)
+            : currentDirectory.appendingPathComponent(plan.sourcePath)).standardizedFileURL
         let bytes: Data
         do { bytes = try Data(contentsOf: file) } catch {
             throw LockError.unreadableExperiment(path: plan.sourcePath, reason: error.localizedDescription)
