@@ -4,14 +4,13 @@ import Foundation
 public enum GitProvenanceReader {
     /// The repository root and state for `file`, or nil when the file is not inside a git work tree.
     /// `excluding` is a path relative to the repository root left out of the dirty paths (the lockfile).
-    public static func read(file: URL, excluding: (URL) -> String?) throws -> (root: URL, provenance: GitProvenance)? {
+    public static func read(file: URL, excluding: String?) throws -> (root: URL, provenance: GitProvenance)? {
         let directory = file.deletingLastPathComponent().path
         guard let repo = try GitRepository.discover(containing: directory), let workdir = repo.workdir else { return nil }
         let root = URL(fileURLWithPath: workdir, isDirectory: true)
         let head = try repo.head()
         let remote = try repo.preferredRemote()
-        let excluded = excluding(root)
-        let dirty = try repo.changedPaths().filter { $0 != excluded }
+        let dirty = try repo.changedPaths().filter { $0 != excluding }
         let provenance = GitProvenance(head: head.commit, branch: head.branch, detached: head.detached,
                                        remoteName: remote?.name, remoteURL: remote?.url.map(stripCredentials),
                                        dirtyPaths: dirty)

@@ -66,7 +66,7 @@ public struct LockService: Sendable {
 
         let root: URL
         var provenance: GitProvenance?
-        if let found = try GitProvenanceReader.read(file: file, excluding: { _ in relativeLockPath }) {
+        if let found = try GitProvenanceReader.read(file: file, excluding: relativeLockPath) {
             root = found.root
             provenance = options.noGit ? nil : found.provenance
         } else if options.noGit {

@@ -106,6 +106,34 @@ import Testing
         #expect(!resolved.pinned.contains(token))
     }
 
+    @Test func credentialsFromTheEnvironmentAnswerBasicChallengesAndStayOutOfErrors() async throws {
+        let list = try lockFixture("registry_manifest_list.json")
+        let expected = "Basic " + Data("ci-bot:pa55-word".utf8).base64EncodedString()
+        let server = try await LoopbackServer.start { request, _ in
+            guard request.headers["authorization"] == expected else {
+                return .json(401, #"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#,
+                             headers: ["WWW-Authenticate": #"Basic realm="Registry Realm""#])
+            }
+            return StubResponse(status: 200, headers: ["Docker-Content-Digest": "sha256:" + SHA256.hex(list)], body: Data(list.utf8))
+        }
+        defer { Task { await server.stop() } }
+        let env = ["ARENA_REGISTRY_MIRROR": "registry.example:5000=\(server.baseURL)", "ARENA_REGISTRY_AUTH": "registry.example:5000=ci-bot:pa55-word"]
+        let withCredentials = RegistryDigestResolver(endpoints: try .fromEnvironment(env), client: Self.client)
+        let resolved = try await withCredentials.resolve("registry.example:5000/team/app:1")
+        #expect(resolved.pinned == "registry.example:5000/team/app@sha256:" + SHA256.hex(list))
+
+        let anonymous = RegistryDigestResolver(endpoints: try .fromEnvironment(["ARENA_REGISTRY_MIRROR": server.baseURL]), client: Self.client)
+        let error = await #expect(throws: RegistryError.self) { try await anonymous.resolve("registry.example:5000/team/app:1") }
+        #expect(try #require(error).description.contains("ARENA_REGISTRY_AUTH"))
+
+        let wrong = RegistryDigestResolver(endpoints: try .fromEnvironment(env.merging(["ARENA_REGISTRY_AUTH": "registry.example:5000=ci-bot:wrong-pa55"]) { _, b in b }),
+                                           client: Self.client)
+        let wrongError = await #expect(throws: RegistryError.self) { try await wrong.resolve("registry.example:5000/team/app:1") }
+        let text = try #require(wrongError).description
+        #expect(text.contains("HTTP 401"))
+        #expect(!text.contains("wrong-pa55"))
+    }
+
     @Test func manifestListWithoutDigestHeaderIsHashed() async throws {
         let list = try lockFixture("registry_manifest_list.json")
         let server = try await LoopbackServer.start { request, _ in
