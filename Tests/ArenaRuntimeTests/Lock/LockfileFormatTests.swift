@@ -88,6 +88,21 @@ import Testing
         #expect(error?.line == text.split(separator: "\n", omittingEmptySubsequences: false).count - 1)
     }
 
+    /// Kept and deleted lines rebuild the old text, kept and inserted lines the new one, also when
+    /// the middle is too large for the LCS table and the script falls back to delete-all/insert-all.
+    @Test(arguments: [4_000_000, 0])
+    func editScriptsRebuildBothTexts(maxCells: Int) {
+        let old = (1...200).map { "k\($0 % 17) = \($0)" }
+        var new = old
+        new[3] = "changed"
+        new.insert("added", at: 100)
+        new.removeSubrange(150..<160)
+        let ops = UnifiedDiff.script(old, new, maxCells: maxCells)
+        #expect(ops.filter { $0.kind != .insert }.map(\.text) == old)
+        #expect(ops.filter { $0.kind != .delete }.map(\.text) == new)
+        if maxCells > 0 { #expect(ops.filter { $0.kind != .same }.count == 1 + 1 + 1 + 10) }
+    }
+
     /// The diff's hunks match what `diff -u` prints for the same two files.
     @Test func unifiedDiffMatchesDiffU() throws {
         let old = (1...30).map { "line \($0)" }.joined(separator: "\n") + "\n"
