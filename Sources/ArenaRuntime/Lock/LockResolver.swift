@@ -62,7 +62,7 @@ public struct LockResolver: Sendable {
                 taskNames.insert(task.name)
                 if task.dataset == nil {
                     guard let entry = TaskDatasetTable.entry(for: task.name) else { throw LockError.unknownTaskDataset(task: task.name) }
-                    hubDatasets[entry.id] = task.name
+                    if hubDatasets[entry.id] == nil { hubDatasets[entry.id] = task.name }
                 }
             }
             lock.runs.append(LockedRun(model: run.model, engine: run.engine, cell: run.cell, tasks: run.tasks.map { t in

@@ -56,6 +56,12 @@ public struct LockService: Sendable {
     }
 
     public func lock(_ plan: ExperimentPlan, options: Options) async throws -> Outcome {
+        try await lockAndLoad(plan, options: options).outcome
+    }
+
+    /// `lock`, also returning the lockfile as written (or as on disk, when up to date) for `run`,
+    /// which executes `lockfile.pinning(plan)`.
+    public func lockAndLoad(_ plan: ExperimentPlan, options: Options) async throws -> (outcome: Outcome, lockfile: Lockfile) {
         let file = (plan.sourcePath.hasPrefix("/") ? URL(fileURLWithPath: plan.sourcePath)
             : currentDirectory.appendingPathComponent(plan.sourcePath)).standardizedFileURL
         let bytes: Data
@@ -100,12 +106,12 @@ public struct LockService: Sendable {
                 let diff = UnifiedDiff.render(old: existingText, new: candidate, oldName: "\(shownPath) (recorded)", newName: "\(shownPath) (resolved now)")
                 throw LockError.wouldChange(path: shownPath, diff: diff)
             }
-            return .upToDate(path: shownPath)
+            return (.upToDate(path: shownPath), resolved)
         }
         let text = LockfileWriter.render(resolved)
-        if text == existingText { return .unchanged(path: shownPath) }
+        if text == existingText { return (.unchanged(path: shownPath), resolved) }
         try AtomicFile.write(text, to: lockURL)
-        return .written(path: shownPath)
+        return (.written(path: shownPath), resolved)
     }
 
     /// `url` relative to `base` when inside it, else the absolute path.

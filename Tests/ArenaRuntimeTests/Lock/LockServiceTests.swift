@@ -223,3 +223,23 @@ import Testing
         #expect(lock.tasks.first { $0.name == "arc_easy" }?.version == nil)
     }
 }
+
+extension LockServiceTests {
+    @Test func theReturnedLockfilePinsThePlan() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.cleanUp() } }
+        let (outcome, lock) = try await s.service.lockAndLoad(s.plan, options: .init())
+        #expect(outcome == .written(path: "lockfiles/x.lock"))
+        #expect(try LockfileReader.read(path: s.lockURL.path) == lock)
+
+        let pinned = try lock.pinning(s.plan)
+        #expect(pinned.models[0].revision == (await s.upstream.modelSHA))
+        #expect(pinned.models[1] == s.plan.models[1])
+        #expect(pinned.engines[0].image == "docker.io/vllm/vllm-openai@sha256:" + SHA256.hex(s.index))
+        #expect(pinned.engines[1] == s.plan.engines[1])
+
+        var other = s.plan
+        other.models[0].revision = "v2"
+        #expect(throws: LockMismatchError.self) { try lock.pinning(other) }
+    }
+}
