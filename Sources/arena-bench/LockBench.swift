@@ -23,6 +23,7 @@ enum LockBench {
         let diff = measure(repeats: 5) { _ = UnifiedDiff.render(old: text, new: changedText, oldName: "a", newName: "b") }
         print(String(format: "  diff    %8.2f ms (one changed pin)", diff * 1000))
 
+        guard mebibytes > 0 else { return }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arena-lockbench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -116,12 +116,19 @@ private struct Fields {
     let entries: [LockEntry]
     let path: String
     private var byKey: [[String]: LockEntry] = [:]
+    private var childrenByPrefix: [[String]: [String]] = [:]
     private var used: Set<[String]> = []
 
     init(entries: [LockEntry], path: String) {
         self.entries = entries
         self.path = path
-        for e in entries { byKey[e.key] = e }
+        var seen = Set<[String]>()
+        for e in entries {
+            byKey[e.key] = e
+            for depth in 0..<e.key.count where seen.insert(Array(e.key.prefix(depth + 1))).inserted {
+                childrenByPrefix[Array(e.key.prefix(depth)), default: []].append(e.key[depth])
+            }
+        }
     }
 
     func error(_ key: [String], _ message: String) -> LockfileSyntaxError {
@@ -131,13 +138,7 @@ private struct Fields {
 
     /// The distinct next key segments under `prefix`, in order of first appearance.
     func children(of prefix: [String]) -> [String] {
-        var seen = Set<String>()
-        var out: [String] = []
-        for e in entries where e.key.count > prefix.count && Array(e.key.prefix(prefix.count)) == prefix {
-            let child = e.key[prefix.count]
-            if seen.insert(child).inserted { out.append(child) }
-        }
-        return out
+        childrenByPrefix[prefix] ?? []
     }
 
     private mutating func take(_ key: [String]) throws -> LockValue? {

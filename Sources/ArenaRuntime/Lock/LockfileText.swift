@@ -57,9 +57,11 @@ public struct LockfileSyntaxError: Error, CustomStringConvertible, Equatable {
 /// The line syntax of lockfiles (a subset of TOML: dotted keys, one fact per line, `#` comments).
 public enum LockfileText {
     static func isBare(_ segment: String) -> Bool {
-        !segment.isEmpty && segment.unicodeScalars.allSatisfy { s in
-            (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") || s == "_" || s == "-"
-        }
+        !segment.isEmpty && segment.unicodeScalars.allSatisfy(isBareScalar)
+    }
+
+    static func isBareScalar(_ s: Unicode.Scalar) -> Bool {
+        (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") || s == "_" || s == "-"
     }
 
     static func keySegment(_ segment: String) -> String { isBare(segment) ? segment : quote(segment) }
@@ -150,7 +152,7 @@ private struct LineCursor {
                 segments.append(try parseString())
             } else {
                 var bare = ""
-                while let c = peek, LockfileText.isBare(String(c)) { bare.unicodeScalars.append(c); index += 1 }
+                while let c = peek, LockfileText.isBareScalar(c) { bare.unicodeScalars.append(c); index += 1 }
                 guard !bare.isEmpty else { throw Failure(message: "expected a key") }
                 segments.append(bare)
             }
