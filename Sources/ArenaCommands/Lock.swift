@@ -1,11 +1,56 @@
+import ArenaRuntime
 import ArgumentParser
+import Foundation
 
 extension ArenaScriptCommand {
     struct Lock: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "lock", abstract: "Not available yet.")
+        static let configuration = CommandConfiguration(
+            commandName: "lock",
+            abstract: "Resolve every floating name of an experiment and write lockfiles/<name>.lock.",
+            discussion: """
+                The lockfile goes under the root of the git repository holding FILE (the current \
+                directory with --no-git outside a repository). See docs/lockfile.md.
+                """
+        )
+
+        @Argument(help: "The .arena experiment file.")
+        var file: String
+
+        @Flag(help: "Write nothing; fail with a diff if re-resolving would change the lockfile.")
+        var locked = false
+
+        @Flag(help: "Use no network; fail naming every pin not already in the experiment or the lockfile.")
+        var offline = false
+
+        @Flag(name: .customLong("no-git"), help: "Allow an experiment outside a git repository; record no provenance.")
+        var noGit = false
 
         func run() async throws {
-            throw ValidationError("'lock' is not available yet")
+            let plan: ExperimentPlan
+            do { plan = try PlanLoader.load(path: file) } catch {
+                printError("\(error)")
+                throw ExitCode(ExitStatus.error)
+            }
+            do {
+                let service = try LockService.fromEnvironment(log: { printError($0) })
+                let outcome = try await service.lock(plan, options: .init(locked: locked, offline: offline, noGit: noGit))
+                switch outcome {
+                case let .written(path): print("wrote \(path)")
+                case let .unchanged(path): print("\(path) is unchanged")
+                case let .upToDate(path): print("\(path) is up to date")
+                }
+            } catch let error as LockError {
+                printError("error: \(error)")
+                if case .wouldChange = error { throw ExitCode(ExitStatus.failed) }
+                throw ExitCode(ExitStatus.error)
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(ExitStatus.error)
+            }
         }
     }
+}
+
+private func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -1,0 +1,170 @@
+import Foundation
+
+/// Turns a plan's floating names into pins: model revisions and dataset revisions into Hub commit
+/// SHAs, image tags into manifest digests, local paths into content hashes. Offline, pins come
+/// only from the experiment itself and the previous lockfile.
+public struct LockResolver: Sendable {
+    public var hub: HubRevisionResolver
+    public var registry: RegistryDigestResolver
+    public var taskCatalog: TaskLockCatalog
+
+    public init(hub: HubRevisionResolver, registry: RegistryDigestResolver, taskCatalog: @escaping TaskLockCatalog = { _ in nil }) {
+        self.hub = hub
+        self.registry = registry
+        self.taskCatalog = taskCatalog
+    }
+
+    public struct Context: Sendable {
+        /// Local paths in the plan are relative to this folder (the experiment file's).
+        public var experimentDirectory: URL
+        public var offline: Bool
+        /// The lockfile already on disk, whose pins `offline` may reuse.
+        public var previous: Lockfile?
+        /// How the previous lockfile is named in messages.
+        public var lockfilePath: String
+
+        public init(experimentDirectory: URL, offline: Bool = false, previous: Lockfile? = nil, lockfilePath: String = "the lockfile") {
+            self.experimentDirectory = experimentDirectory
+            self.offline = offline
+            self.previous = previous
+            self.lockfilePath = lockfilePath
+        }
+    }
+
+    public func resolve(_ plan: ExperimentPlan, experiment: LockedExperiment, git: GitProvenance?, context: Context) async throws -> Lockfile {
+        var session = Session(resolver: self, context: context)
+        var lock = Lockfile(experiment: experiment, git: git)
+
+        for m in plan.models {
+            if m.isLocalPath {
+                let sha = try ContentHash.of(path: session.localPath(m.id))
+                lock.models.append(LockedModel(key: m.key, id: m.id, revision: m.revision, source: .local, sha: sha))
+            } else if let sha = try await session.hubSHA(.model, id: m.id, revision: m.revision, label: "model '\(m.key)'") {
+                lock.models.append(LockedModel(key: m.key, id: m.id, revision: m.revision, source: .hub, sha: sha))
+            }
+        }
+
+        for e in plan.engines {
+            var locked = LockedEngine(spec: e)
+            if let image = e.image, let resolved = try await session.image(image, engine: e.key) {
+                locked.imageDigest = resolved.digest
+                locked.pinnedImage = resolved.pinned
+            }
+            lock.engines.append(locked)
+        }
+
+        for d in plan.datasets { if let locked = try await session.dataset(d) { lock.datasets.append(locked) } }
+
+        var taskNames = Set<String>()
+        var hubDatasets: [String: String] = [:]
+        for run in plan.runs {
+            for task in run.tasks {
+                taskNames.insert(task.name)
+                if task.dataset == nil {
+                    guard let entry = TaskDatasetTable.entry(for: task.name) else { throw LockError.unknownTaskDataset(task: task.name) }
+                    if hubDatasets[entry.id] == nil { hubDatasets[entry.id] = task.name }
+                }
+            }
+            lock.runs.append(LockedRun(model: run.model, engine: run.engine, cell: run.cell, tasks: run.tasks.map { t in
+                var effective = t
+                effective.limit = t.limit ?? plan.limit
+                return effective
+            }))
+        }
+        for id in hubDatasets.keys.sorted() {
+            let label = "dataset of task '\(hubDatasets[id] ?? id)'"
+            if let sha = try await session.hubSHA(.dataset, id: id, revision: "main", label: label) {
+                lock.taskDatasets.append(LockedHubDataset(id: id, revision: "main", sha: sha))
+            }
+        }
+        for name in taskNames.sorted() {
+            let entry = TaskDatasetTable.entry(for: name)
+            let catalog = try taskCatalog(name)
+            lock.tasks.append(LockedTask(name: name, version: catalog?.version, promptHash: catalog?.promptHash,
+                                         dataset: entry?.id, datasetConfig: entry?.config))
+        }
+
+        if !session.missing.isEmpty {
+            throw LockError.needsNetwork(lockfile: context.lockfilePath, items: session.missing)
+        }
+        return lock
+    }
+
+    /// Resolution state for one lock: caches repeated names, collects what offline mode cannot pin.
+    private struct Session {
+        let resolver: LockResolver
+        let context: LockResolver.Context
+        var hubCache: [String: String] = [:]
+        var imageCache: [String: ResolvedImage] = [:]
+        var missing: [String] = []
+
+        init(resolver: LockResolver, context: LockResolver.Context) {
+            self.resolver = resolver
+            self.context = context
+        }
+
+        func localPath(_ path: String) -> String {
+            path.hasPrefix("/") ? path : context.experimentDirectory.appendingPathComponent(path).path
+        }
+
+        /// nil only offline, with the name recorded in `missing`.
+        mutating func hubSHA(_ kind: HubRepoKind, id: String, revision: String, label: String) async throws -> String? {
+            if HubRevisionResolver.isCommitSHA(revision) { return revision }
+            let cacheKey = "\(kind.rawValue)\u{0}\(id)\u{0}\(revision)"
+            if let sha = hubCache[cacheKey] { return sha }
+            var sha: String?
+            if context.offline {
+                sha = previousHubSHA(kind, id: id, revision: revision)
+                if sha == nil { missing.append("\(label): \(kind.rawValue) '\(id)' at revision '\(revision)'") }
+            } else {
+                sha = try await resolver.hub.resolve(kind: kind, id: id, revision: revision)
+            }
+            if let sha { hubCache[cacheKey] = sha }
+            return sha
+        }
+
+        private func previousHubSHA(_ kind: HubRepoKind, id: String, revision: String) -> String? {
+            guard let previous = context.previous else { return nil }
+            switch kind {
+            case .model:
+                return previous.models.first { $0.source == .hub && $0.id == id && $0.revision == revision }?.sha
+            case .dataset:
+                return previous.taskDatasets.first { $0.id == id && $0.revision == revision }?.sha
+                    ?? previous.datasets.first { $0.source == .hub && $0.id == id && $0.revision == revision }?.sha
+            }
+        }
+
+        mutating func image(_ image: String, engine: String) async throws -> ResolvedImage? {
+            if let cached = imageCache[image] { return cached }
+            let reference = try ImageReference.parse(image)
+            var resolved: ResolvedImage?
+            if let digest = reference.digest {
+                resolved = ResolvedImage(digest: digest, pinned: reference.pinned(to: digest), mediaType: nil)
+            } else if context.offline {
+                if let old = context.previous?.engines.first(where: { $0.spec.image == image }),
+                   let digest = old.imageDigest, let pinned = old.pinnedImage {
+                    resolved = ResolvedImage(digest: digest, pinned: pinned, mediaType: nil)
+                } else {
+                    missing.append("engine '\(engine)': image '\(image)'")
+                }
+            } else {
+                resolved = try await resolver.registry.resolve(image)
+            }
+            if let resolved { imageCache[image] = resolved }
+            return resolved
+        }
+
+        mutating func dataset(_ d: DatasetSpec) async throws -> LockedDataset? {
+            if d.isLocalPath {
+                var hashes: [String: String] = [:]
+                for (split, file) in d.files { hashes[split] = try ContentHash.of(path: localPath(file)) }
+                let sha = d.files.isEmpty ? try ContentHash.of(path: localPath(d.id)) : SHA256.hex(
+                    hashes.keys.sorted().map { "\(hashes[$0] ?? "")  \($0)\n" }.joined())
+                return LockedDataset(key: d.key, id: d.id, revision: d.revision, config: d.config, source: .local,
+                                     sha: sha, files: d.files, fileHashes: hashes)
+            }
+            guard let sha = try await hubSHA(.dataset, id: d.id, revision: d.revision, label: "dataset '\(d.key)'") else { return nil }
+            return LockedDataset(key: d.key, id: d.id, revision: d.revision, config: d.config, source: .hub, sha: sha, files: d.files)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import ArenaRuntime
+
+/// Provenance read through libgit2, checked against what the git CLI says about the same repository.
+@Suite struct GitProvenanceTests {
+    func read(_ repo: TemporaryRepository, file: String = "experiments/x.arena") throws -> (root: URL, provenance: GitProvenance) {
+        try #require(try GitProvenanceReader.read(file: repo.root.appendingPathComponent(file), excluding: "lockfiles/x.lock"))
+    }
+
+    @Test func cleanRepositoryOnABranchWithCredentialsStrippedFromTheRemote() throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write("experiments/x.arena", "experiment \"x\"\n")
+        try repo.commitAll()
+        try repo.git("remote", "add", "origin", "https://user:ghp_secretValue@github.example/org/repo.git")
+        try repo.git("remote", "add", "backup", "https://backup.example/org/repo.git")
+
+        let (root, p) = try read(repo)
+        #expect(root.path == repo.root.path)
+        #expect(p.head == (try repo.git("rev-parse", "HEAD")))
+        #expect(p.branch == "main")
+        #expect(!p.detached)
+        #expect(p.remoteName == "origin")
+        #expect(p.remoteURL == "https://github.example/org/repo.git")
+        #expect(!p.dirty)
+        #expect(p.dirtyPaths.isEmpty)
+    }
+
+    @Test func dirtyPathsAreListedSortedWithoutTheLockfile() throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write("experiments/x.arena", "experiment \"x\"\n")
+        try repo.write("README.md", "readme\n")
+        try repo.write("gone.txt", "to delete\n")
+        try repo.write(".gitignore", "*.log\n")
+        try repo.commitAll()
+        try repo.write("experiments/x.arena", "experiment \"x\"\nlet a = 1\n")
+        try repo.write("notes/new file.txt", "untracked\n")
+        try repo.write("staged.txt", "staged\n")
+        try repo.git("add", "staged.txt")
+        try FileManager.default.removeItem(at: repo.root.appendingPathComponent("gone.txt"))
+        try repo.write("debug.log", "ignored\n")
+        try repo.write("lockfiles/x.lock", "format = 1\n")
+
+        let p = try read(repo).provenance
+        #expect(p.dirty)
+        #expect(p.dirtyPaths == ["experiments/x.arena", "gone.txt", "notes/new file.txt", "staged.txt"])
+        // The same set as `git status` reports, less the lockfile.
+        let porcelain = try repo.git("status", "--porcelain", "-uall", "-z")
+            .split(separator: "\0").map { String($0.dropFirst(3)) }.filter { $0 != "lockfiles/x.lock" }.sorted()
+        #expect(p.dirtyPaths == porcelain)
+    }
+
+    @Test func detachedHeadHasNoBranch() throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write("experiments/x.arena", "1\n")
+        try repo.commitAll("first")
+        let first = try repo.git("rev-parse", "HEAD")
+        try repo.write("experiments/x.arena", "2\n")
+        try repo.commitAll("second")
+        try repo.git("checkout", "-q", "--detach", first)
+
+        let p = try read(repo).provenance
+        #expect(p.detached)
+        #expect(p.branch == nil)
+        #expect(p.head == first)
+    }
+
+    @Test func noRemoteAndFirstRemoteByNameWithoutOrigin() throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write("experiments/x.arena", "1\n")
+        try repo.commitAll()
+        var p = try read(repo).provenance
+        #expect(p.remoteName == nil)
+        #expect(p.remoteURL == nil)
+
+        try repo.git("remote", "add", "upstream", "git@github.example:org/up.git")
+        try repo.git("remote", "add", "backup", "ssh://deploy:pw@backup.example/org/repo.git")
+        p = try read(repo).provenance
+        #expect(p.remoteName == "backup")
+        #expect(p.remoteURL == "ssh://deploy@backup.example/org/repo.git")
+    }
+
+    @Test func aRepositoryWithoutCommitsHasNoHead() throws {
+        let repo = try TemporaryRepository.make()
+        defer { repo.remove() }
+        try repo.write("experiments/x.arena", "1\n")
+        let p = try read(repo).provenance
+        #expect(p.head == nil)
+        #expect(p.branch == "main")
+        #expect(p.dirtyPaths == ["experiments/x.arena"])
+    }
+
+    @Test func outsideARepositoryThereIsNoProvenance() throws {
+        let dir = try TemporaryRepository.make(initialise: false)
+        defer { dir.remove() }
+        try dir.write("x.arena", "1\n")
+        #expect(try GitProvenanceReader.read(file: dir.root.appendingPathComponent("x.arena"), excluding: nil) == nil)
+    }
+
+    @Test(arguments: [
+        ("https://user:token@github.com/org/repo.git", "https://github.com/org/repo.git"),
+        ("https://ghp_onlyAToken@github.com/org/repo", "https://github.com/org/repo"),
+        ("http://u:p@host:8080/path?q=1", "http://host:8080/path?q=1"),
+        ("ssh://git:pw@host/org/repo.git", "ssh://git@host/org/repo.git"),
+        ("ssh://git@host/org/repo.git", "ssh://git@host/org/repo.git"),
+        ("git@github.com:org/repo.git", "git@github.com:org/repo.git"),
+        ("/srv/git/repo.git", "/srv/git/repo.git"),
+        ("https://github.com/org/a@b.git", "https://github.com/org/a@b.git"),
+    ])
+    func credentialsAreRemovedFromRemoteURLs(url: String, expected: String) {
+        #expect(GitProvenanceReader.stripCredentials(url) == expected)
+    }
+}
