@@ -1,0 +1,136 @@
+/// Where a task's documents come from on the Hugging Face Hub, and which splits it reads.
+public struct TaskDataset: Sendable, Hashable {
+    /// Hub dataset id, e.g. `allenai/ai2_arc`.
+    public var path: String
+    /// Hub dataset configuration (lm-eval's `dataset_name`), nil when the dataset has one.
+    public var config: String?
+    /// The split whose documents are scored (`test_split`, else `validation_split`).
+    public var evalSplit: String
+    /// The split few-shot examples are drawn from, nil when the task cannot take few-shot examples.
+    public var fewshotSplit: String?
+
+    /// Every split the task reads, eval split first.
+    public var splits: [String] {
+        var all = [evalSplit]
+        if let fewshotSplit, fewshotSplit != evalSplit { all.append(fewshotSplit) }
+        return all
+    }
+}
+
+public enum TaskOutputType: String, Sendable, Hashable {
+    case multipleChoice = "multiple_choice"
+    case generateUntil = "generate_until"
+}
+
+/// How few-shot examples are picked (lm-eval's `fewshot_config.sampler`).
+public enum FewShotSamplerKind: String, Sendable, Hashable {
+    /// `random.Random(seed).sample` per document, in eval order.
+    case random = "default"
+    /// The first n examples of the few-shot split, in dataset order.
+    case firstN = "first_n"
+}
+
+/// What `doc_to_target` yields: an index into the choices, or text.
+public enum TaskTarget: Sendable, Hashable {
+    case index(Int)
+    case text(String)
+}
+
+/// Generation settings of a generate_until task, as lm-eval's task config holds them.
+public struct GenerationSettings: Sendable, Equatable {
+    public var until: [String]
+    /// nil: the model's default (`max_gen_toks` model argument, 256).
+    public var maxGenToks: Int?
+    /// `do_sample` and `temperature` when the config sets them (logged, not sent).
+    public var doSample: Bool?
+    public var temperature: Double?
+
+    public init(until: [String], maxGenToks: Int? = nil, doSample: Bool? = nil, temperature: Double? = nil) {
+        self.until = until
+        self.maxGenToks = maxGenToks
+        self.doSample = doSample
+        self.temperature = temperature
+    }
+
+    /// The generation kwargs as lm-eval logs them (the second element of `arguments`).
+    public var kwargsJSON: JSONValue {
+        var fields: [String: JSONValue] = ["until": .array(until.map { .string($0) })]
+        if let maxGenToks { fields["max_gen_toks"] = .int(maxGenToks) }
+        if let doSample { fields["do_sample"] = .bool(doSample) }
+        if let temperature { fields["temperature"] = .double(temperature) }
+        return .object(fields)
+    }
+}
+
+/// How a task turns per-document model outputs into metrics.
+public enum TaskScoringRule: String, Sendable, Hashable {
+    /// acc and acc_norm (character-length normalised) from choice log-likelihoods.
+    case multipleChoiceAccNorm = "acc+acc_norm"
+    /// acc only.
+    case multipleChoiceAcc = "acc"
+    /// truthfulqa_mc2: probability mass on the true answers.
+    case truthfulQAMC2 = "truthfulqa_mc2"
+    /// gsm8k: exact_match under the strict-match and flexible-extract filters.
+    case gsm8kExactMatch = "gsm8k_exact_match"
+    /// DROP em/f1.
+    case dropEmF1 = "drop_em_f1"
+    /// truthfulqa_gen BLEU/ROUGE against true and false references.
+    case truthfulQAGen = "truthfulqa_gen"
+}
+
+/// A task as lm-eval 0.4.13 defines it: the data it reads, how a document becomes a prompt,
+/// choices and a target, and how outputs are scored. Documents are `[JSONValue]` rows, each an
+/// `.object` of the Hub dataset's columns.
+public struct TaskDefinition: Sendable {
+    public var name: String
+    /// lm-eval's `metadata.version`, as it prints it (e.g. "1.0").
+    public var version: String
+    public var dataset: TaskDataset
+    public var outputType: TaskOutputType
+    public var description: String
+    public var targetDelimiter: String
+    public var fewshotDelimiter: String
+    /// The n-shot used when none is asked for.
+    public var defaultFewshot: Int
+    public var sampler: FewShotSamplerKind
+    /// lm-eval passes the eval document to the sampler (draw n+1, drop the doc, keep n) when the
+    /// configured few-shot split equals the configured test split; this is that comparison's result.
+    public var fewshotExcludesEvalDoc: Bool
+    public var generation: GenerationSettings?
+    public var scoring: TaskScoringRule
+    /// Metric names in lm-eval's order, and the filters they are reported under.
+    public var metricNames: [String]
+    public var filterNames: [String]
+    /// The YAML/utils.py text of the templates (doc_to_text, doc_to_target, doc_to_choice,
+    /// process_docs) this definition reproduces; part of the content hash.
+    public var templates: [String: String]
+
+    /// `process_docs`: maps one Hub row to the row the templates read (new columns added).
+    public var processDoc: @Sendable (JSONValue) throws -> JSONValue
+    public var docToText: @Sendable (JSONValue) throws -> String
+    public var docToTarget: @Sendable (JSONValue) throws -> TaskTarget
+    public var docToChoice: (@Sendable (JSONValue) throws -> [String])?
+
+    /// `build_qa_turn`'s answer text for a few-shot example.
+    public func fewshotAnswer(_ doc: JSONValue) throws -> String {
+        switch try docToTarget(doc) {
+        case let .text(text):
+            return text
+        case let .index(i):
+            guard let docToChoice else { return String(i) }
+            let choices = try docToChoice(doc)
+            guard choices.indices.contains(i) else {
+                throw TaskDocumentError(task: name, field: "target", reason: "index \(i) is outside the \(choices.count) choices")
+            }
+            return choices[i]
+        }
+    }
+}
+
+/// A document that does not have what a task's templates read.
+public struct TaskDocumentError: Error, CustomStringConvertible, Equatable {
+    public let task: String
+    public let field: String
+    public let reason: String
+    public var description: String { "task \(task): document field '\(field)': \(reason)" }
+}
