@@ -1,0 +1,153 @@
+"""Reference values for arena-script's metric functions, computed by lm-eval 0.4.13's own code.
+
+Usage: python reference.py CORPUS_JSON SHARED_DATA_DIR > reference.json
+
+Reads the hand-written corpus (corpus.json beside this file) and the real GSM8K and TruthfulQA
+files, runs lm-eval's gsm8k filters and exact_match, DROP's utils, truthfulqa_gen's utils
+(sacrebleu, rouge_score) and the mean / mean_stderr aggregations, and prints every input with its
+result as JSON. The Swift tests run the same inputs through arena-script and compare.
+"""
+import csv
+import importlib.util
+import json
+import os
+import re
+import sys
+
+import lm_eval
+import yaml
+from lm_eval.api.metrics import exact_match_hf_evaluate, mean, mean_stderr
+from lm_eval.filters.extraction import RegexFilter
+from sacrebleu.tokenizers.tokenizer_intl import TokenizerV14International
+
+TASKS = os.path.join(os.path.dirname(lm_eval.__file__), "tasks")
+
+
+def load_task_module(task, name):
+    path = os.path.join(TASKS, task, name)
+    spec = importlib.util.spec_from_file_location(f"{task}_{name[:-3]}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+drop = load_task_module("drop", "utils.py")
+truthfulqa = load_task_module("truthfulqa", "utils.py")
+with open(os.path.join(TASKS, "gsm8k", "gsm8k.yaml")) as f:
+    GSM8K = yaml.safe_load(f)
+
+
+def gsm8k_filter(name):
+    spec = next(item for item in GSM8K["filter_list"] if item["name"] == name)
+    regex = spec["filter"][0]
+    assert regex["function"] == "regex" and spec["filter"][1]["function"] == "take_first"
+    return RegexFilter(regex_pattern=regex["regex_pattern"], group_select=regex.get("group_select", 0))
+
+
+STRICT = gsm8k_filter("strict-match")
+FLEXIBLE = gsm8k_filter("flexible-extract")
+EM_ARGS = next(m for m in GSM8K["metric_list"] if m["metric"] == "exact_match")
+
+
+def apply_filter(f, response):
+    return list(f.apply([[response]], [None]))[0][0]
+
+
+def exact_match(prediction, reference, ignore_case, ignore_punctuation, regexes):
+    result = exact_match_hf_evaluate(predictions=[prediction], references=[reference], regexes_to_ignore=regexes,
+                                     ignore_case=ignore_case, ignore_punctuation=ignore_punctuation)
+    return float(result["exact_match"])
+
+
+def gsm8k_case(response, reference):
+    strict = apply_filter(STRICT, response)
+    flexible = apply_filter(FLEXIBLE, response)
+    em = lambda p: exact_match(p, reference, EM_ARGS["ignore_case"], EM_ARGS["ignore_punctuation"],
+                               EM_ARGS["regexes_to_ignore"])
+    return {"response": response, "reference": reference, "strict": strict, "flexible": flexible,
+            "strict_em": em(strict), "flexible_em": em(flexible)}
+
+
+def findall(pattern, text):
+    return [list(m) if isinstance(m, tuple) else [m] for m in re.findall(pattern, text)]
+
+
+def python_float(text):
+    try:
+        return str(float(text))
+    except ValueError:
+        return None
+
+
+def truthfulqa_case(completion, correct, incorrect):
+    doc = truthfulqa.preprocess_function({"question": "q", "correct_answers": correct, "incorrect_answers": incorrect})
+    metrics = truthfulqa.process_results_gen(doc, [completion])
+    return {"completion": completion, "correct": correct, "incorrect": incorrect,
+            "formatted_correct": doc["correct_answers"], "formatted_incorrect": doc["incorrect_answers"],
+            "metrics": {k: float(v) for k, v in metrics.items()}}
+
+
+def main():
+    corpus_path, data_dir = sys.argv[1], sys.argv[2]
+    with open(corpus_path, encoding="utf-8") as f:
+        corpus = json.load(f)
+    out = {}
+
+    with open(os.path.join(data_dir, "gsm8k", "test.jsonl"), encoding="utf-8") as f:
+        gsm8k_answers = [json.loads(line)["answer"] for line in f if line.strip()]
+    reference = gsm8k_answers[0]
+    out["gsm8k_responses"] = [gsm8k_case(r, reference) for r in corpus["gsm8k_responses"]]
+    # Every real reference answer as the model's response, scored against itself and its neighbour.
+    out["gsm8k_test_answers"] = [gsm8k_case(a, gsm8k_answers[(i + 1) % len(gsm8k_answers)] if i % 7 == 0 else a)
+                                 for i, a in enumerate(gsm8k_answers)]
+
+    out["exact_match"] = [dict(c, result=exact_match(c["prediction"], c["reference"], c["ignore_case"],
+                                                     c["ignore_punctuation"], c["regexes"]))
+                          for c in corpus["exact_match"]]
+    out["regex"] = [dict(c, sub=re.sub(c["pattern"], "", c["text"]), findall=findall(c["pattern"], c["text"]),
+                         split=re.split(c["pattern"], c["text"]) if re.compile(c["pattern"]).groups == 0 else None)
+                    for c in corpus["regex"]]
+    accepted = []
+    for pattern in corpus["regex_errors"]:
+        try:
+            re.compile(pattern)
+            accepted.append(pattern)
+        except re.error:
+            pass
+    out["regex_accepted_by_python"] = accepted
+
+    out["drop_normalize"] = [{"text": t, "normalized": drop._normalize(t)} for t in corpus["drop_normalize"]]
+    out["drop_scores"] = []
+    for c in corpus["drop_scores"]:
+        result = drop.process_results({"answers": [tuple(g) for g in c["golds"]]}, [c["prediction"]])
+        out["drop_scores"].append(dict(c, em=float(result["em"]), f1=float(result["f1"])))
+    out["drop_multi"] = []
+    for c in corpus["drop_multi"]:
+        em, f1 = drop.get_metrics(c["predicted"], c["gold"])
+        out["drop_multi"].append(dict(c, em=float(em), f1=float(f1)))
+    out["drop_docs"] = [{"doc": d, "golds": [list(a) for a in drop.get_answers(d)]} for d in corpus["drop_docs"]]
+
+    tokenizer = TokenizerV14International()
+    out["bleu"] = [dict(c, score=float(truthfulqa.bleu([[c["reference"]]], [c["hypothesis"]])),
+                        hypothesis_tokens=tokenizer(c["hypothesis"].rstrip()),
+                        reference_tokens=tokenizer(c["reference"].rstrip()))
+                   for c in corpus["bleu"]]
+
+    cases = [truthfulqa_case(c["completion"], c["correct"], c["incorrect"]) for c in corpus["truthfulqa"]]
+    with open(os.path.join(data_dir, "truthfulqa", "TruthfulQA.csv"), encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))[:12]
+    for row in rows:
+        correct = row["Correct Answers"].split("; ")
+        incorrect = row["Incorrect Answers"].split("; ")
+        for completion in (row["Best Answer"], row["Best Incorrect Answer"], row["Question"]):
+            cases.append(truthfulqa_case(completion, correct, incorrect))
+    out["truthfulqa"] = cases
+
+    out["aggregation"] = [{"values": v, "mean": mean(v), "stderr": mean_stderr(v) if len(v) > 1 else None}
+                          for v in corpus["aggregation"]]
+    out["python_float"] = [{"text": t, "str": python_float(t)} for t in corpus["python_float"]]
+    json.dump(out, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
