@@ -19,7 +19,7 @@ public enum HubFilesError: Error, CustomStringConvertible, Equatable {
         case let .notFound(repo, message): return "dataset \(repo): not found (\(message))"
         case let .noFiles(repo, revision, config, split, available):
             let shown = available.prefix(12).joined(separator: ", ")
-            return "dataset \(repo) at \(revision): no Parquet files for config '\(config ?? "default")' split '\(split)'"
+            return "dataset \(repo) at \(revision): no data files (Parquet, JSONL, CSV) for config '\(config ?? "default")' split '\(split)'"
                 + (available.isEmpty ? "" : " (Parquet files there: \(shown)\(available.count > 12 ? ", …" : ""))")
         case let .checksumMismatch(address, expected, actual):
             return "\(address): downloaded bytes have sha256 \(actual), the Hub lists \(expected); the file was not cached"

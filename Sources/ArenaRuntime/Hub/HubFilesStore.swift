@@ -2,8 +2,9 @@ import Foundation
 
 /// Fetches the data files of a Hub dataset split at a pinned commit into the content-addressed
 /// cache, checking each file's sha256 against the Hub's listing, and answers later loads from the
-/// cache without a request. Falls back to the `refs/convert/parquet` branch when the dataset has
-/// no Parquet files of its own for the config and split.
+/// cache without a request. Parquet files are preferred, then JSONL/CSV; when the dataset has no
+/// such files of its own for the config and split, the `refs/convert/parquet` branch (the Hub's
+/// own Parquet conversion, resolved to its commit) is read instead.
 public struct HubFilesStore: Sendable {
     public let configuration: HubFilesConfiguration
     public let cache: HubCache
@@ -34,6 +35,9 @@ public struct HubFilesStore: Sendable {
         var source = revision
         var entries = try api.listFiles(repo: repo, revision: revision)
         var chosen = HubFilesSelection.select(entries.map(\.path), config: config, split: split)
+        if chosen.isEmpty {
+            chosen = HubFilesSelection.select(entries.map(\.path), config: config, split: split, extensions: ["jsonl", "ndjson", "csv"])
+        }
         if chosen.isEmpty {
             let ownParquet = entries.map(\.path).filter { $0.hasSuffix(".parquet") }
             do {
