@@ -65,12 +65,28 @@ public struct DatasetLoader: Sendable {
     public func load(_ source: DatasetSource, split: String) throws -> LoadedSplit {
         switch source {
         case let .hub(id, revision, config):
-            let files = try hub.files(repo: id, revision: revision, config: config, split: split)
+            var files = try hub.files(repo: id, revision: revision, config: config, split: split)
             var rows: [JSONValue] = []
             var records: [DataFileRecord] = []
-            for file in files {
+            var index = 0
+            var refetched = false
+            while index < files.count {
+                let file = files[index]
+                index += 1
                 guard let data = try hub.cache.readBlob(sha256: file.sha256) else {
-                    throw HubFilesError.offlineMissing("file \(file.address) (sha256 \(file.sha256)) vanished or was damaged in the cache")
+                    // The blob vanished or was damaged (and removed) since the listing: fetch once more.
+                    if hub.configuration.offline {
+                        throw HubFilesError.offlineMissing("file \(file.address) (sha256 \(file.sha256))")
+                    }
+                    guard !refetched else {
+                        throw HubFilesError.cacheCorrupt("file \(file.address) (sha256 \(file.sha256)) cannot be read back from the cache")
+                    }
+                    refetched = true
+                    files = try hub.files(repo: id, revision: revision, config: config, split: split)
+                    rows.removeAll()
+                    records.removeAll()
+                    index = 0
+                    continue
                 }
                 rows.append(contentsOf: try Self.rows(data, path: file.path, name: file.address))
                 records.append(DataFileRecord(path: file.address, sha256: file.sha256, size: data.count))

@@ -96,9 +96,11 @@ struct HubFilesAPI: Sendable {
 
     func download(repo: String, revision: String, path: String, to destination: URL) throws {
         let url = resolveURL(repo: repo, revision: revision, path: path)
-        let response = try checked(try client.download(HTTPRequest(url: url, headers: auth.headers, timeout: 3600), to: destination),
-                                   url: url, repo: repo, body: { (try? Data(contentsOf: destination)) ?? Data() })
-        _ = response
+        let response: HTTPResponse
+        do { response = try client.download(HTTPRequest(url: url, headers: auth.headers, timeout: 3600), to: destination) } catch {
+            throw HubFilesError.request("\(error)")
+        }
+        _ = try checked(response, url: url, repo: repo, body: { (try? Data(contentsOf: destination)) ?? Data() })
     }
 
     private func get(_ url: String, repo: String) throws -> HTTPResponse {

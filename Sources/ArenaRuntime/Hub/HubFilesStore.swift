@@ -89,7 +89,8 @@ public struct HubFilesStore: Sendable {
                 throw HubFilesError.checksumMismatch(address: address, expected: "git blob \(oid)", actual: "git blob \(blob)")
             }
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: temporary.path)[.size] as? Int) ?? entry.size
+        let attributes = try? FileManager.default.attributesOfItem(atPath: temporary.path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? entry.size
         try cache.commitBlob(from: temporary, sha256: actual)
         let file = HubCachedFile(repo: repo, revision: revision, path: entry.path, sha256: actual, size: size)
         try cache.recordFile(file)

@@ -197,3 +197,22 @@ import Testing
         #expect(error?.description.contains("main/test-00000-of-00001.parquet") == true)
     }
 }
+
+extension HubDatasetTests {
+    /// A blob damaged on disk is noticed when read, removed, and fetched again.
+    @Test func damagedBlobIsFetchedAgain() async throws {
+        let hub = LoopbackHub(repos: try Self.repos())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let source = DatasetSource.hub(id: "openai/gsm8k", revision: Self.gsm8kCommit, config: "main")
+        let first = try await offPool { try Self.loader(hub, cache: cache).load(source, split: "test") }
+        let sha = try #require(first.files.first?.sha256)
+        try Data("damaged".utf8).write(to: cache.appendingPathComponent("blobs/sha256/\(sha)"))
+        let downloadsBefore = hub.requests.filter { $0.contains("/resolve/") }.count
+        let second = try await offPool { try Self.loader(hub, cache: cache).load(source, split: "test") }
+        await hub.stop()
+        #expect(second == first)
+        #expect(hub.requests.filter { $0.contains("/resolve/") }.count == downloadsBefore + 1)
+    }
+}
