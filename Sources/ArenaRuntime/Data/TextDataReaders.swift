@@ -21,21 +21,30 @@ public struct DataFileError: Error, CustomStringConvertible, Equatable {
 /// JSON Lines: one JSON object per line; blank lines are skipped.
 public enum JSONLReader {
     public static func rows(_ data: Data, name: String) throws -> [JSONValue] {
+        let bytes = [UInt8](data)
+        var lines: [Range<Int>] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            for i in 0..<buffer.count where buffer[i] == 0x0a {
+                lines.append(start..<i)
+                start = i + 1
+            }
+            if start < buffer.count { lines.append(start..<buffer.count) }
+        }
         var rows: [JSONValue] = []
-        var lineNumber = 0
-        var start = data.startIndex
-        while start < data.endIndex {
-            lineNumber += 1
-            let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
-            let line = data[start..<end]
-            start = end < data.endIndex ? end + 1 : end
+        rows.reserveCapacity(lines.count)
+        for (number, range) in lines.enumerated() {
+            let line = bytes[range]
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
             let value: JSONValue
-            do { value = try JSONValue.parse(Data(line)) } catch {
-                throw DataFileError(file: name, line: lineNumber, message: "invalid JSON: \(error)")
+            do {
+                var parser = JSONParser(bytes: Array(line))
+                value = try parser.parseDocument()
+            } catch {
+                throw DataFileError(file: name, line: number + 1, message: "invalid JSON: \(error)")
             }
             guard case .object = value else {
-                throw DataFileError(file: name, line: lineNumber, message: "each line must be a JSON object")
+                throw DataFileError(file: name, line: number + 1, message: "each line must be a JSON object")
             }
             rows.append(value)
         }
