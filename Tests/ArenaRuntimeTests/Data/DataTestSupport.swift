@@ -31,8 +31,13 @@ enum DataFixtures {
         return python
     }
 
+    /// Runs the test Python off the concurrency pool (so loopback servers of other tests keep running).
+    static func runPython(_ arguments: [String]) async throws {
+        try await offPool { try runPythonBlocking(arguments) }
+    }
+
     /// Runs the test Python on a script with arguments; throws with its stderr when it fails.
-    static func runPython(_ arguments: [String]) throws {
+    static func runPythonBlocking(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try python())
         process.arguments = arguments

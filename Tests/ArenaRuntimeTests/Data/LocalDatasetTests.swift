@@ -39,12 +39,12 @@ import Testing
     }
 
     /// The real TruthfulQA CSV reads to the same rows as Python's csv.DictReader.
-    @Test func truthfulQACSVMatchesPythonCSVModule() throws {
+    @Test func truthfulQACSVMatchesPythonCSVModule() async throws {
         let path = DataFixtures.sharedData.appendingPathComponent("truthfulqa/TruthfulQA.csv").path
         let out = try DataFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
         let dumped = out.appendingPathComponent("rows.json")
-        try DataFixtures.runPython(["-c", """
+        try await DataFixtures.runPython(["-c", """
             import csv, json, sys
             with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
                 rows = list(csv.DictReader(f))

@@ -45,7 +45,8 @@ final class LoopbackHub: @unchecked Sendable {
                                 })
         self.server = server
         task = Task { try await server.run() }
-        try await server.waitUntilListening()
+        // Generous: other suites' synchronous tests may hold the concurrency pool for a while.
+        try await server.waitUntilListening(timeout: 120)
         guard case let .ip4(_, port)? = await server.listeningAddress else { throw DataTestError("loopback Hub did not listen") }
         endpoint = "http://127.0.0.1:\(port)"
     }
