@@ -4,6 +4,7 @@ import Foundation
 // Each benchmark lives in its own file as `enum XBench { static func run(_ args: [String]) async throws }`.
 let benchmarks: [(name: String, summary: String)] = [
     ("lock", "lockfile render/parse/diff and local content hashing [models] [MiB]"),
+    ("data", "load Parquet/JSONL/CSV files through DatasetLoader (sha256 included)"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -15,6 +16,8 @@ guard let name = args.first else {
 switch name {
 case "lock":
     try await LockBench.run(Array(args.dropFirst()))
+case "data":
+    try await DataBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)

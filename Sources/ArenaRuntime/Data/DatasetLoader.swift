@@ -1,0 +1,133 @@
+import Foundation
+
+/// Where a task's rows come from.
+public enum DatasetSource: Sendable, Equatable {
+    /// A Hub dataset at a commit SHA; `config` nil or "default" for datasets without configs.
+    case hub(id: String, revision: String, config: String?)
+    /// A local JSONL (`.jsonl`, `.ndjson`), CSV (`.csv`, with a header) or Parquet file, or a folder
+    /// of them from which the split's files are chosen by name.
+    case local(path: String)
+}
+
+/// A file rows were read from, as the lockfile records it.
+public struct DataFileRecord: Sendable, Equatable, Hashable {
+    /// `hf://datasets/<id>@<commit>/<path>` for Hub files, the path as given for local ones.
+    public var path: String
+    public var sha256: String
+    public var size: Int
+
+    public init(path: String, sha256: String, size: Int) {
+        self.path = path
+        self.sha256 = sha256
+        self.size = size
+    }
+
+    public var json: JSONValue { .object(["path": .string(path), "sha256": .string(sha256), "size": .int(size)]) }
+}
+
+/// The rows of one split and the files they were read from, in read order.
+public struct LoadedSplit: Sendable, Equatable {
+    public var rows: [JSONValue]
+    public var files: [DataFileRecord]
+
+    public init(rows: [JSONValue], files: [DataFileRecord]) {
+        self.rows = rows
+        self.files = files
+    }
+}
+
+public enum DatasetLoaderError: Error, CustomStringConvertible, Equatable {
+    case unsupportedFormat(path: String)
+    case unreadable(path: String, reason: String)
+    case noFiles(path: String, split: String)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedFormat(path): return "\(path): unknown data file type (expected .jsonl, .ndjson, .csv or .parquet)"
+        case let .unreadable(path, reason): return "\(path): cannot read: \(reason)"
+        case let .noFiles(path, split): return "\(path): no .jsonl, .csv or .parquet file for split '\(split)'"
+        }
+    }
+}
+
+/// The one entry point for task data: rows as `JSONValue` objects keyed by column name, plus the
+/// sha256 of every file read.
+public struct DatasetLoader: Sendable {
+    public let hub: HubFilesStore
+
+    public init(hub: HubFilesStore) { self.hub = hub }
+
+    /// A loader configured from the environment (HF_ENDPOINT, HF_TOKEN, ARENA_CACHE_DIR, ARENA_OFFLINE).
+    public static func fromEnvironment() -> DatasetLoader {
+        DatasetLoader(hub: HubFilesStore(configuration: .fromEnvironment()))
+    }
+
+    public func load(_ source: DatasetSource, split: String) throws -> LoadedSplit {
+        switch source {
+        case let .hub(id, revision, config):
+            var files = try hub.files(repo: id, revision: revision, config: config, split: split)
+            var rows: [JSONValue] = []
+            var records: [DataFileRecord] = []
+            var index = 0
+            var refetched = false
+            while index < files.count {
+                let file = files[index]
+                index += 1
+                guard let data = try hub.cache.readBlob(sha256: file.sha256) else {
+                    // The blob vanished or was damaged (and removed) since the listing: fetch once more.
+                    if hub.configuration.offline {
+                        throw HubFilesError.offlineMissing("file \(file.address) (sha256 \(file.sha256))")
+                    }
+                    guard !refetched else {
+                        throw HubFilesError.cacheCorrupt("file \(file.address) (sha256 \(file.sha256)) cannot be read back from the cache")
+                    }
+                    refetched = true
+                    files = try hub.files(repo: id, revision: revision, config: config, split: split)
+                    rows.removeAll()
+                    records.removeAll()
+                    index = 0
+                    continue
+                }
+                rows.append(contentsOf: try Self.rows(data, path: file.path, name: file.address))
+                records.append(DataFileRecord(path: file.address, sha256: file.sha256, size: data.count))
+            }
+            return LoadedSplit(rows: rows, files: records)
+        case let .local(path):
+            return try Self.loadLocal(path: path, split: split)
+        }
+    }
+
+    static func loadLocal(path: String, split: String) throws -> LoadedSplit {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DatasetLoaderError.unreadable(path: path, reason: "no such file or directory")
+        }
+        var paths = [path]
+        if isDirectory.boolValue {
+            let listed = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String]) ?? []
+            let chosen = HubFilesSelection.select(listed, config: nil, split: split, extensions: ["parquet", "jsonl", "ndjson", "csv"])
+            guard !chosen.isEmpty else { throw DatasetLoaderError.noFiles(path: path, split: split) }
+            paths = chosen.map { (path as NSString).appendingPathComponent($0) }
+        }
+        var rows: [JSONValue] = []
+        var records: [DataFileRecord] = []
+        for file in paths {
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+                throw DatasetLoaderError.unreadable(path: file, reason: error.localizedDescription)
+            }
+            rows.append(contentsOf: try Self.rows(data, path: file, name: file))
+            records.append(DataFileRecord(path: file, sha256: SHA256.hex(data), size: data.count))
+        }
+        return LoadedSplit(rows: rows, files: records)
+    }
+
+    /// Parses a file's bytes by the extension of `path`; `name` is used in error messages.
+    static func rows(_ data: Data, path: String, name: String) throws -> [JSONValue] {
+        let lowered = path.lowercased()
+        if lowered.hasSuffix(".parquet") { return try ParquetFile(bytes: [UInt8](data), name: name).rows() }
+        if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") { return try JSONLReader.rows(data, name: name) }
+        if lowered.hasSuffix(".csv") { return try CSVReader.rows(data, name: name) }
+        throw DatasetLoaderError.unsupportedFormat(path: name)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Decoders for Parquet's integer encodings: the RLE/bit-packed hybrid (levels, dictionary
+/// indices, RLE booleans) and DELTA_BINARY_PACKED.
+enum ParquetEncodings {
+    /// Reads `count` values of the RLE/bit-packed hybrid encoding from the cursor.
+    static func hybrid(_ cursor: inout ByteCursor, bitWidth: Int, count: Int) throws -> [Int32] {
+        guard (0...32).contains(bitWidth) else { throw ParquetDecodeError("bit width \(bitWidth) is out of range") }
+        var out: [Int32] = []
+        out.reserveCapacity(count)
+        if bitWidth == 0 {
+            return [Int32](repeating: 0, count: count)
+        }
+        let byteWidth = (bitWidth + 7) / 8
+        while out.count < count {
+            let header = try cursor.uvarint()
+            if header & 1 == 0 {
+                let runLength = header >> 1
+                var value: UInt32 = 0
+                for i in 0..<byteWidth { value |= UInt32(try cursor.byte()) << (8 * UInt32(i)) }
+                let n = Int(min(runLength, UInt64(count - out.count)))
+                out.append(contentsOf: repeatElement(Int32(bitPattern: value), count: n))
+            } else {
+                let groups = header >> 1
+                guard groups <= UInt64(cursor.remaining) else {
+                    throw ParquetDecodeError("bit-packed run of \(groups) groups runs past the end of its data")
+                }
+                let valueCount = Int(groups) * 8
+                let bytes = try cursor.take(Int(groups) * bitWidth)
+                unpack(bytes, bitWidth: bitWidth, count: min(valueCount, count - out.count), into: &out)
+            }
+        }
+        return out
+    }
+
+    /// Little-endian bit unpacking, least significant bit first.
+    static func unpack(_ bytes: ArraySlice<UInt8>, bitWidth: Int, count: Int, into out: inout [Int32]) {
+        let base = bytes.startIndex
+        var bitPosition = 0
+        let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1
+        for _ in 0..<count {
+            var value: UInt64 = 0
+            var gathered = 0
+            var position = bitPosition
+            while gathered < bitWidth {
+                let byteIndex = base + position / 8
+                let offset = position % 8
+                let available = 8 - offset
+                let b = byteIndex < bytes.endIndex ? UInt64(bytes[byteIndex]) : 0
+                value |= (b >> UInt64(offset)) << UInt64(gathered)
+                gathered += available
+                position += available
+            }
+            out.append(Int32(truncatingIfNeeded: value & mask))
+            bitPosition += bitWidth
+        }
+    }
+
+    private static func unpack64(_ bytes: ArraySlice<UInt8>, bitWidth: Int, count: Int, into out: inout [UInt64]) {
+        let base = bytes.startIndex
+        var bitPosition = 0
+        let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1
+        for _ in 0..<count {
+            var value: UInt64 = 0
+            var gathered = 0
+            var position = bitPosition
+            while gathered < bitWidth {
+                let byteIndex = base + position / 8
+                let offset = position % 8
+                let b = byteIndex < bytes.endIndex ? UInt64(bytes[byteIndex]) : 0
+                value |= gathered < 64 ? (b >> UInt64(offset)) << UInt64(gathered) : 0
+                gathered += 8 - offset
+                position += 8 - offset
+            }
+            out.append(value & mask)
+            bitPosition += bitWidth
+        }
+    }
+
+    /// DELTA_BINARY_PACKED: a header (block size, miniblocks per block, value count, first
+    /// value), then blocks of a minimum delta, miniblock bit widths and bit-packed deltas.
+    /// Arithmetic wraps, as the format requires.
+    static func deltaBinaryPacked(_ cursor: inout ByteCursor) throws -> [Int64] {
+        let blockSize = try cursor.uvarint()
+        let miniblocks = try cursor.uvarint()
+        let total = try cursor.uvarint()
+        var previous = try cursor.zigzag()
+        guard blockSize > 0, blockSize % 128 == 0, miniblocks > 0, blockSize % miniblocks == 0,
+              (blockSize / miniblocks) % 32 == 0, blockSize <= 1 << 20 else {
+            throw ParquetDecodeError("DELTA_BINARY_PACKED header is invalid (block size \(blockSize), \(miniblocks) miniblocks)")
+        }
+        // Each value takes at least one bit somewhere; a count far beyond the data is corrupt.
+        guard total <= UInt64(cursor.remaining) * 8 + blockSize + 1 else {
+            throw ParquetDecodeError("DELTA_BINARY_PACKED claims \(total) values in \(cursor.remaining) bytes")
+        }
+        let perMiniblock = Int(blockSize / miniblocks)
+        var values: [Int64] = []
+        values.reserveCapacity(Int(total))
+        if total == 0 { return values }
+        values.append(previous)
+        var deltas: [UInt64] = []
+        while values.count < Int(total) {
+            let minDelta = try cursor.zigzag()
+            let widths = try cursor.take(Int(miniblocks))
+            for width in widths {
+                guard values.count < Int(total) else { break }
+                guard width <= 64 else { throw ParquetDecodeError("DELTA_BINARY_PACKED miniblock bit width \(width) is over 64") }
+                let bytes = try cursor.take(perMiniblock * Int(width) / 8)
+                deltas.removeAll(keepingCapacity: true)
+                unpack64(bytes, bitWidth: Int(width), count: perMiniblock, into: &deltas)
+                for delta in deltas {
+                    guard values.count < Int(total) else { break }
+                    previous = previous &+ minDelta &+ Int64(bitPattern: delta)
+                    values.append(previous)
+                }
+            }
+        }
+        return values
+    }
+}

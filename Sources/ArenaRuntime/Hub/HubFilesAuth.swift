@@ -1,0 +1,72 @@
+import Foundation
+
+/// Where the Hub is and how to authenticate, read like huggingface_hub reads them: `HF_ENDPOINT`
+/// (default https://huggingface.co), `HF_TOKEN` (or `HUGGING_FACE_HUB_TOKEN`, or the token file at
+/// `HF_TOKEN_PATH` / `$HF_HOME/token` / `~/.cache/huggingface/token`). The token is only ever put
+/// in an Authorization header; `description` never shows it.
+public struct HubAuth: Sendable, CustomStringConvertible {
+    public let endpoint: String
+    private let token: String?
+
+    public init(endpoint: String = "https://huggingface.co", token: String? = nil) {
+        var trimmed = endpoint
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.endpoint = trimmed
+        let cleaned = token?.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.token = (cleaned?.isEmpty ?? true) ? nil : cleaned
+    }
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> HubAuth {
+        let endpoint = environment["HF_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://huggingface.co"
+        if let token = environment["HF_TOKEN"] ?? environment["HUGGING_FACE_HUB_TOKEN"], !token.isEmpty {
+            return HubAuth(endpoint: endpoint, token: token)
+        }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let tokenPath = environment["HF_TOKEN_PATH"]
+            ?? environment["HF_HOME"].map { $0 + "/token" }
+            ?? home + "/.cache/huggingface/token"
+        let fileToken = try? String(contentsOfFile: tokenPath, encoding: .utf8)
+        return HubAuth(endpoint: endpoint, token: fileToken)
+    }
+
+    public var hasToken: Bool { token != nil }
+
+    /// Headers for a Hub request: the bearer token when there is one.
+    public var headers: [String: String] {
+        var h = ["User-Agent": "arena-script/\(ToolVersion.current)"]
+        if let token { h["Authorization"] = "Bearer \(token)" }
+        return h
+    }
+
+    public var description: String { "HubAuth(endpoint: \(endpoint), token: \(token == nil ? "none" : "set"))" }
+}
+
+/// Settings of the Hub dataset file store: endpoint and token, the cache directory, offline mode.
+public struct HubFilesConfiguration: Sendable {
+    public var auth: HubAuth
+    public var cacheDirectory: URL
+    /// Read only the cache; never send a request.
+    public var offline: Bool
+
+    public init(auth: HubAuth, cacheDirectory: URL, offline: Bool) {
+        self.auth = auth
+        self.cacheDirectory = cacheDirectory
+        self.offline = offline
+    }
+
+    /// `$ARENA_CACHE_DIR`, else `$XDG_CACHE_HOME/arena-script`, else `~/.cache/arena-script`;
+    /// offline when `ARENA_OFFLINE` or `HF_HUB_OFFLINE` is 1/true/yes.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> HubFilesConfiguration {
+        let cache: URL
+        if let dir = environment["ARENA_CACHE_DIR"], !dir.isEmpty {
+            cache = URL(fileURLWithPath: dir)
+        } else if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            cache = URL(fileURLWithPath: xdg).appendingPathComponent("arena-script")
+        } else {
+            cache = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".cache/arena-script")
+        }
+        let truthy: (String?) -> Bool = { ["1", "true", "yes", "on"].contains(($0 ?? "").lowercased()) }
+        return HubFilesConfiguration(auth: .fromEnvironment(environment), cacheDirectory: cache,
+                                     offline: truthy(environment["ARENA_OFFLINE"]) || truthy(environment["HF_HUB_OFFLINE"]))
+    }
+}

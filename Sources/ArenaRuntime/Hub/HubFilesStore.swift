@@ -1,0 +1,99 @@
+import Foundation
+
+/// Fetches the data files of a Hub dataset split at a pinned commit into the content-addressed
+/// cache, checking each file's sha256 against the Hub's listing, and answers later loads from the
+/// cache without a request. Parquet files are preferred, then JSONL/CSV; when the dataset has no
+/// such files of its own for the config and split, the `refs/convert/parquet` branch (the Hub's
+/// own Parquet conversion, resolved to its commit) is read instead.
+public struct HubFilesStore: Sendable {
+    public let configuration: HubFilesConfiguration
+    public let cache: HubCache
+    private let api: HubFilesAPI
+
+    public static let parquetConversionBranch = "refs/convert/parquet"
+
+    public init(configuration: HubFilesConfiguration, client: HTTPClient = HTTPClient()) {
+        self.configuration = configuration
+        self.cache = HubCache(root: configuration.cacheDirectory)
+        self.api = HubFilesAPI(auth: configuration.auth, client: client)
+    }
+
+    /// The split's files, in read order, each present in the cache once this returns.
+    public func files(repo: String, revision: String, config: String?, split: String) throws -> [HubCachedFile] {
+        let where_ = "dataset \(repo) at \(revision), config '\(config ?? "default")', split '\(split)'"
+        if let listed = cache.cachedSplit(repo: repo, revision: revision, config: config, split: split),
+           listed.allSatisfy({ cache.hasBlob(sha256: $0.sha256) }) {
+            return listed
+        }
+        if configuration.offline {
+            if let listed = cache.cachedSplit(repo: repo, revision: revision, config: config, split: split),
+               let missing = listed.first(where: { !cache.hasBlob(sha256: $0.sha256) }) {
+                throw HubFilesError.offlineMissing("file \(missing.address) (sha256 \(missing.sha256))")
+            }
+            throw HubFilesError.offlineMissing("the file list of \(where_)")
+        }
+        var source = revision
+        var entries = try api.listFiles(repo: repo, revision: revision)
+        var chosen = HubFilesSelection.select(entries.map(\.path), config: config, split: split)
+        if chosen.isEmpty {
+            chosen = HubFilesSelection.select(entries.map(\.path), config: config, split: split, extensions: ["jsonl", "ndjson", "csv"])
+        }
+        if chosen.isEmpty {
+            let ownParquet = entries.map(\.path).filter { $0.hasSuffix(".parquet") }
+            do {
+                source = try api.resolveCommit(repo: repo, revision: Self.parquetConversionBranch)
+            } catch HubFilesError.notFound {
+                throw HubFilesError.noFiles(repo: repo, revision: revision, config: config, split: split, available: ownParquet)
+            }
+            entries = try api.listFiles(repo: repo, revision: source)
+            chosen = HubFilesSelection.select(entries.map(\.path), config: config, split: split)
+            guard !chosen.isEmpty else {
+                throw HubFilesError.noFiles(repo: repo, revision: "\(revision) (or its Parquet conversion \(source))", config: config,
+                                            split: split, available: entries.map(\.path).filter { $0.hasSuffix(".parquet") })
+            }
+        }
+        let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var files: [HubCachedFile] = []
+        for path in chosen {
+            guard let entry = byPath[path] else { continue }
+            files.append(try fetch(repo: repo, revision: source, entry: entry))
+        }
+        try cache.recordSplit(repo: repo, revision: revision, config: config, split: split, files: files)
+        return files
+    }
+
+    /// One file into the cache: reused when the index already maps it to a present blob,
+    /// otherwise downloaded to a temporary file, checked, and moved into place.
+    private func fetch(repo: String, revision: String, entry: HubTreeEntry) throws -> HubCachedFile {
+        if let known = cache.cachedFile(repo: repo, revision: revision, path: entry.path), cache.hasBlob(sha256: known.sha256),
+           entry.sha256 == nil || entry.sha256 == known.sha256 {
+            return known
+        }
+        if let sha = entry.sha256, cache.hasBlob(sha256: sha) {
+            let file = HubCachedFile(repo: repo, revision: revision, path: entry.path, sha256: sha, size: entry.size)
+            try cache.recordFile(file)
+            return file
+        }
+        let temporary = try cache.temporaryBlobURL()
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        try api.download(repo: repo, revision: revision, path: entry.path, to: temporary)
+        let actual = try SHA256.hex(fileAt: temporary)
+        let address = "hf://datasets/\(repo)@\(revision)/\(entry.path)"
+        if let expected = entry.sha256 {
+            guard actual == expected.lowercased() else {
+                throw HubFilesError.checksumMismatch(address: address, expected: expected, actual: actual)
+            }
+        } else if let oid = entry.gitOid {
+            let blob = try gitBlobSHA1(fileAt: temporary)
+            guard blob == oid.lowercased() else {
+                throw HubFilesError.checksumMismatch(address: address, expected: "git blob \(oid)", actual: "git blob \(blob)")
+            }
+        }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: temporary.path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? entry.size
+        try cache.commitBlob(from: temporary, sha256: actual)
+        let file = HubCachedFile(repo: repo, revision: revision, path: entry.path, sha256: actual, size: size)
+        try cache.recordFile(file)
+        return file
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import ArenaRuntime
+
+/// Paths and helpers shared by the data tests.
+enum DataFixtures {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let directory = root.appendingPathComponent("Fixtures/data")
+    static let parquetDirectory = directory.appendingPathComponent("parquet")
+    /// `<repo>/../shared/data`, where the real GSM8K and TruthfulQA files live.
+    static let sharedData = root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data")
+
+    /// The committed Parquet fixtures, by name without extension.
+    static func parquetNames() -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: parquetDirectory.path)) ?? []
+        return files.filter { $0.hasSuffix(".parquet") }.map { String($0.dropLast(8)) }.sorted()
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("arena-data-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The test Python (with pyarrow) from `ARENA_TEST_PYTHON`; a missing one is a failure, not a skip.
+    static func python() throws -> String {
+        guard let python = ProcessInfo.processInfo.environment["ARENA_TEST_PYTHON"], !python.isEmpty else {
+            throw DataTestError("ARENA_TEST_PYTHON is not set: run the tests through scripts/test.sh (it builds .venv-test with pyarrow)")
+        }
+        return python
+    }
+
+    /// Runs the test Python off the concurrency pool (so loopback servers of other tests keep running).
+    static func runPython(_ arguments: [String]) async throws {
+        try await offPool { try runPythonBlocking(arguments) }
+    }
+
+    /// Runs the test Python on a script with arguments; throws with its stderr when it fails.
+    static func runPythonBlocking(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try python())
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw DataTestError("python \(arguments.joined(separator: " ")) failed: \(String(decoding: stderr, as: UTF8.self))")
+        }
+    }
+}
+
+struct DataTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Rows written by a fixture generator as a JSON array next to the Parquet file.
+func expectedRows(_ url: URL) throws -> [JSONValue] {
+    guard let rows = try JSONValue.parse(Data(contentsOf: url)).arrayValue else {
+        throw DataTestError("\(url.path) is not a JSON array")
+    }
+    return rows
+}
