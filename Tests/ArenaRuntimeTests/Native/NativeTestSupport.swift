@@ -10,6 +10,19 @@ enum NativeTestSupport {
     static let tinyLlama = repositoryRoot.appendingPathComponent("models/tiny-llama")
     static let tinyQwen2 = repositoryRoot.appendingPathComponent("models/tiny-qwen2")
 
+    /// Copies a model folder to a temporary one, rewriting its config.json with `edit`.
+    static func copyModel(_ folder: URL, editing edit: (inout [String: JSONValue]) -> Void = { _ in }) throws -> URL {
+        let copy = try temporaryFolder().appendingPathComponent("model")
+        try FileManager.default.copyItem(at: folder, to: copy)
+        let configURL = copy.appendingPathComponent("config.json")
+        guard var config = try JSONValue.parse(Data(contentsOf: configURL)).objectValue else {
+            throw Failure(description: "\(configURL.path) is not a JSON object")
+        }
+        edit(&config)
+        try JSONValue.object(config).serializedData().write(to: configURL)
+        return copy
+    }
+
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }

@@ -48,12 +48,12 @@ public final class NativeEngine: LanguageModelEngine {
     }
 
     public func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult] {
-        try requests.map { request in
-            let encoded = try ContinuationEncoding.encode(context: request.context, continuation: request.continuation) {
+        let sequences = try requests.map { request in
+            try ContinuationEncoding.encode(context: request.context, continuation: request.continuation) {
                 try tokenizer.encode($0, addSpecialTokens: false)
             }
-            return try loglikelihood(tokens: encoded.tokens, contextLength: encoded.contextLength)
         }
+        return try loglikelihood(sequences: sequences)
     }
 
     public func generate(_ requests: [GenerationRequest]) async throws -> [GenerationResult] {
@@ -65,6 +65,12 @@ public final class NativeEngine: LanguageModelEngine {
     }
 
     // MARK: Token-level operations
+
+    /// Scores tokenized requests in order, each with its own forward pass: a result never depends
+    /// on the other sequences of the batch.
+    public func loglikelihood(sequences: [(tokens: [Int], contextLength: Int)]) throws -> [LoglikelihoodResult] {
+        try sequences.map { try loglikelihood(tokens: $0.tokens, contextLength: $0.contextLength) }
+    }
 
     /// Sum of the log-probabilities of `tokens[contextLength...]` given what precedes them, and
     /// whether each is the argmax. Like lm-eval's HF model: an empty context becomes the BOS (else
@@ -111,7 +117,24 @@ public final class NativeEngine: LanguageModelEngine {
     /// Greedy decoding with a key/value cache. Stops at `maxTokens`, at an EOS token, at the end of
     /// the model's positions, or at the first stop string; text from the stop string on is dropped.
     public func generate(promptTokens: [Int], maxTokens: Int, until: [String]) throws -> (tokens: [Int], text: String) {
-        guard maxTokens > 0 else { return ([], "") }
+        let stops = until.filter { !$0.isEmpty }
+        var cut: (tokens: [Int], text: String)?
+        let tokens = try generateTokens(promptTokens: promptTokens, maxTokens: maxTokens) { generated in
+            guard !stops.isEmpty else { return false }
+            let text = try tokenizer.decode(generated)
+            guard let stop = Self.firstStop(in: text, stops: stops) else { return false }
+            cut = (generated, String(text[..<stop]))
+            return true
+        }
+        if let cut { return cut }
+        return (tokens, try tokenizer.decode(tokens))
+    }
+
+    /// Greedy token ids after `promptTokens`: at most `maxTokens`, ending before an EOS token, at
+    /// the end of the model's positions, or when `isFinished` says so for the tokens so far.
+    /// Like lm-eval, only the last (max positions - maxTokens) prompt tokens are kept.
+    public func generateTokens(promptTokens: [Int], maxTokens: Int, isFinished: ([Int]) throws -> Bool = { _ in false }) throws -> [Int] {
+        guard maxTokens > 0 else { return [] }
         let limit = model.config.maxPositions
         var prompt = promptTokens
         if prompt.isEmpty {
@@ -120,25 +143,20 @@ public final class NativeEngine: LanguageModelEngine {
             }
             prompt = [prefix]
         }
-        // Like lm-eval: keep the last (max length - max new tokens) prompt tokens.
         prompt = Array(prompt.suffix(max(1, limit - maxTokens)))
         let partition = FixedPartition(threads: threads)
         let cache = KVCache(config: model.config, capacity: min(limit, prompt.count + maxTokens))
         var logits = try model.forward(prompt[...], cache: cache, logitRows: prompt.count - 1 ..< prompt.count, partition: partition)
         var generated: [Int] = []
-        let stops = until.filter { !$0.isEmpty }
         while true {
             let next = logits.withUnsafeBufferPointer { LogSoftmax.argmax($0) }
             if model.config.eosTokenIds.contains(next) { break }
             generated.append(next)
-            if !stops.isEmpty {
-                let text = try tokenizer.decode(generated)
-                if let cut = Self.firstStop(in: text, stops: stops) { return (generated, String(text[..<cut])) }
-            }
+            if try isFinished(generated) { break }
             if generated.count >= maxTokens || cache.count >= cache.capacity { break }
             logits = try model.forward([next][...], cache: cache, logitRows: 0 ..< 1, partition: partition)
         }
-        return (generated, try tokenizer.decode(generated))
+        return generated
     }
 
     /// Where the earliest stop string starts in `text`.
