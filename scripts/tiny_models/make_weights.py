@@ -155,8 +155,9 @@ def write_model(args):
 # The models committed under models/ and the benchmark's model: `--preset NAME` fixes every
 # option (an explicit option on the command line still wins).
 PRESETS = {
-    "tiny-llama": {"arch": "llama", "seed": 1},
-    "tiny-qwen2": {"arch": "qwen2", "seed": 2},
+    # bos/eos are the ids of <|begin_of_text|> and <|end_of_text|> in the committed tokenizer.json.
+    "tiny-llama": {"arch": "llama", "seed": 1, "bos": 0, "eos": 1},
+    "tiny-qwen2": {"arch": "qwen2", "seed": 2, "bos": 0, "eos": 1},
     "bench": {"arch": "llama", "seed": 3, "hidden": 1024, "intermediate": 2816, "layers": 4, "heads": 16,
               "kv_heads": 4, "vocab": 4096, "max_positions": 4096},
 }

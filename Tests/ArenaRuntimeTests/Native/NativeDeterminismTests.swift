@@ -63,13 +63,7 @@ struct NativeDeterminismTests {
 
 /// Builds engines over an already loaded model for tests that use token ids directly.
 enum NativeEngineHarness {
-    struct NoTokenizer: NativeTokenizer {
-        struct Unavailable: Error {}
-        func encode(_ text: String, addSpecialTokens: Bool) throws -> [Int] { throw Unavailable() }
-        func decode(_ ids: [Int]) throws -> String { throw Unavailable() }
-    }
-
     static func engine(_ model: NativeModel, threads: Int) throws -> NativeEngine {
-        try NativeEngine(model: model, tokenizer: NoTokenizer(), threads: threads)
+        try NativeEngine(model: model, tokenizer: nil, threads: threads)
     }
 }

@@ -5,15 +5,18 @@ public enum NativeEngineError: Error, CustomStringConvertible, Equatable {
     case noPrefixToken(folder: String)
     case samplingNotSupported(temperature: Double)
     case invalidRequest(String)
+    case noTokenizer(folder: String)
 
     public var description: String {
         switch self {
         case let .noPrefixToken(folder):
-            return "\(folder)/config.json: an empty context needs bos_token_id or eos_token_id to stand in for it"
+            return "\(folder)/config.json: an empty context needs a BOS or EOS token (tokenizer or bos_token_id/eos_token_id) to stand in for it"
         case let .samplingNotSupported(temperature):
             return "the native engine generates greedily; temperature \(temperature) is not supported (use 0)"
         case let .invalidRequest(reason):
             return "invalid request: \(reason)"
+        case let .noTokenizer(folder):
+            return "\(folder): the engine was built without a tokenizer, so it only takes token ids"
         }
     }
 }
@@ -25,29 +28,48 @@ public final class NativeEngine: LanguageModelEngine {
     public static let engineVersion = "native-1"
 
     public let model: NativeModel
-    public let tokenizer: any NativeTokenizer
+    /// Absent for an engine used on token ids only.
+    public let tokenizer: (any NativeTokenizer)?
     public let threads: Int
     public let identity: EngineIdentity
+    /// Ids that end a generation: the config's `eos_token_id`s and the tokenizer's EOS.
+    public let stopTokenIds: Set<Int>
+    /// What an empty context is replaced by (lm-eval's prefix token): BOS, else EOS, of the
+    /// tokenizer, else of config.json.
+    public let prefixTokenId: Int?
 
-    public init(model: NativeModel, tokenizer: any NativeTokenizer, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    public init(model: NativeModel, tokenizer: (any NativeTokenizer)?, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         self.model = model
         self.tokenizer = tokenizer
         self.threads = max(1, threads)
         let hash = try ModelFolderHash.compute(model.folder)
         identity = EngineIdentity(kind: "native", version: "\(Self.engineVersion)+sha256.\(hash)", model: "\(model.folder.lastPathComponent)@sha256:\(hash)")
+        stopTokenIds = Set(model.config.eosTokenIds + [tokenizer?.eosTokenId].compactMap { $0 })
+        prefixTokenId = tokenizer?.bosTokenId ?? tokenizer?.eosTokenId ?? model.config.bosTokenId ?? model.config.eosTokenIds.first
+    }
+
+    /// Loads the model and the `tokenizer.json` of a Hugging Face folder.
+    public convenience init(folder: URL, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        try self.init(model: NativeModel(folder: folder), tokenizer: Tokenizer(folder: folder), threads: threads)
+    }
+
+    private func requireTokenizer() throws -> any NativeTokenizer {
+        guard let tokenizer else { throw NativeEngineError.noTokenizer(folder: model.folder.path) }
+        return tokenizer
     }
 
     // MARK: LanguageModelEngine
 
     public func tokenize(_ text: String) async throws -> [Int] {
-        try tokenizer.encode(text, addSpecialTokens: false)
+        try requireTokenizer().encode(text, addSpecialTokens: false)
     }
 
     public func detokenize(_ tokens: [Int]) async throws -> String {
-        try tokenizer.decode(tokens)
+        try requireTokenizer().decode(tokens)
     }
 
     public func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult] {
+        let tokenizer = try requireTokenizer()
         let sequences = try requests.map { request in
             try ContinuationEncoding.encode(context: request.context, continuation: request.continuation) {
                 try tokenizer.encode($0, addSpecialTokens: false)
@@ -57,7 +79,8 @@ public final class NativeEngine: LanguageModelEngine {
     }
 
     public func generate(_ requests: [GenerationRequest]) async throws -> [GenerationResult] {
-        try requests.map { request in
+        let tokenizer = try requireTokenizer()
+        return try requests.map { request in
             guard request.temperature == 0 else { throw NativeEngineError.samplingNotSupported(temperature: request.temperature) }
             let prompt = try tokenizer.encode(request.prompt, addSpecialTokens: false)
             return GenerationResult(text: try generate(promptTokens: prompt, maxTokens: request.maxTokens, until: request.until).text)
@@ -81,9 +104,7 @@ public final class NativeEngine: LanguageModelEngine {
         }
         var whole = tokens
         if contextLength == 0 {
-            guard let prefix = model.config.bosTokenId ?? model.config.eosTokenIds.first else {
-                throw NativeEngineError.noPrefixToken(folder: model.folder.path)
-            }
+            guard let prefix = prefixTokenId else { throw NativeEngineError.noPrefixToken(folder: model.folder.path) }
             whole.insert(prefix, at: 0)
         }
         for id in whole where id < 0 || id >= model.config.vocabSize {
@@ -117,6 +138,7 @@ public final class NativeEngine: LanguageModelEngine {
     /// Greedy decoding with a key/value cache. Stops at `maxTokens`, at an EOS token, at the end of
     /// the model's positions, or at the first stop string; text from the stop string on is dropped.
     public func generate(promptTokens: [Int], maxTokens: Int, until: [String]) throws -> (tokens: [Int], text: String) {
+        let tokenizer = try requireTokenizer()
         let stops = until.filter { !$0.isEmpty }
         var cut: (tokens: [Int], text: String)?
         let tokens = try generateTokens(promptTokens: promptTokens, maxTokens: maxTokens) { generated in
@@ -138,9 +160,7 @@ public final class NativeEngine: LanguageModelEngine {
         let limit = model.config.maxPositions
         var prompt = promptTokens
         if prompt.isEmpty {
-            guard let prefix = model.config.bosTokenId ?? model.config.eosTokenIds.first else {
-                throw NativeEngineError.noPrefixToken(folder: model.folder.path)
-            }
+            guard let prefix = prefixTokenId else { throw NativeEngineError.noPrefixToken(folder: model.folder.path) }
             prompt = [prefix]
         }
         prompt = Array(prompt.suffix(max(1, limit - maxTokens)))
@@ -150,7 +170,7 @@ public final class NativeEngine: LanguageModelEngine {
         var generated: [Int] = []
         while true {
             let next = logits.withUnsafeBufferPointer { LogSoftmax.argmax($0) }
-            if model.config.eosTokenIds.contains(next) { break }
+            if stopTokenIds.contains(next) { break }
             generated.append(next)
             if try isFinished(generated) { break }
             if generated.count >= maxTokens || cache.count >= cache.capacity { break }

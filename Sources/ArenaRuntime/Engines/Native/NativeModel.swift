@@ -51,6 +51,7 @@ public final class NativeModel: Sendable {
                 (x.pointer + row * hidden).update(from: table + id * hidden, count: hidden)
             }
         }
+        let scores = (0 ..< min(partition.threads, c.headCount)).map { _ in ScratchBuffer(t * (start + t)) }
         let (cosines, sines) = rotary.table(start: start, count: t)
         for (index, layer) in weights.layers.enumerated() {
             let keys = cache.keys[index] + start * kvWidth, values = cache.values[index] + start * kvWidth
@@ -60,7 +61,7 @@ public final class NativeModel: Sendable {
             Kernels.linear(normed.pointer, rows: t, layer.value, into: values, ldy: kvWidth, partition: partition)
             rotary.apply(q.pointer, rows: t, heads: c.headCount, stride: qWidth, cos: cosines, sin: sines)
             rotary.apply(keys, rows: t, heads: c.keyValueHeadCount, stride: kvWidth, cos: cosines, sin: sines)
-            attend(q.pointer, rows: t, start: start, keys: cache.keys[index], values: cache.values[index], kvWidth: kvWidth, into: attention.pointer, partition: partition)
+            attend(q.pointer, rows: t, start: start, keys: cache.keys[index], values: cache.values[index], kvWidth: kvWidth, scores: scores, into: attention.pointer, partition: partition)
             Kernels.linear(attention.pointer, rows: t, layer.output, into: sub.pointer, ldy: hidden, partition: partition)
             Kernels.add(x.pointer, sub.pointer, count: t * hidden)
             Kernels.rmsNorm(x.pointer, rows: t, width: hidden, weight: layer.postAttentionNorm, epsilon: c.rmsNormEpsilon, into: normed.pointer)
@@ -84,23 +85,25 @@ public final class NativeModel: Sendable {
     }
 
     /// Causal grouped-query attention of `rows` queries at positions `start...` over the cached
-    /// positions `0 ..< start + rows`, one work item per head.
-    private func attend(_ q: UnsafeMutablePointer<Float>, rows: Int, start: Int, keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>, kvWidth: Int, into out: UnsafeMutablePointer<Float>, partition: FixedPartition) {
+    /// positions `0 ..< start + rows`, one work item per head; `scores` holds one [rows, start + rows]
+    /// buffer per worker.
+    private func attend(_ q: UnsafeMutablePointer<Float>, rows: Int, start: Int, keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>, kvWidth: Int, scores: [ScratchBuffer], into out: UnsafeMutablePointer<Float>, partition: FixedPartition) {
         let c = config
         let span = start + rows, headDim = c.headDim, qWidth = c.headCount * headDim
         let group = c.headCount / c.keyValueHeadCount
         let scale = 1 / Float(headDim).squareRoot()
         let qp = UncheckedSendableBox(q), kp = UncheckedSendableBox(keys), vp = UncheckedSendableBox(values), op = UncheckedSendableBox(out)
-        partition.forEach(c.headCount) { head in
+        let buffers = UncheckedSendableBox(scores.map(\.pointer))
+        partition.forEach(c.headCount) { worker, head in
             let kvHead = head / group
-            let scores = ScratchBuffer(rows * span)
+            let scores = buffers.value[worker]
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(span), Int32(headDim), scale,
-                        qp.value + head * headDim, Int32(qWidth), kp.value + kvHead * headDim, Int32(kvWidth), 0, scores.pointer, Int32(span))
+                        qp.value + head * headDim, Int32(qWidth), kp.value + kvHead * headDim, Int32(kvWidth), 0, scores, Int32(span))
             for r in 0 ..< rows {
-                Kernels.softmax(scores.pointer + r * span, valid: start + r + 1, width: span)
+                Kernels.softmax(scores + r * span, valid: start + r + 1, width: span)
             }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(headDim), Int32(span), 1,
-                        scores.pointer, Int32(span), vp.value + kvHead * headDim, Int32(kvWidth), 0, op.value + head * headDim, Int32(qWidth))
+                        scores, Int32(span), vp.value + kvHead * headDim, Int32(kvWidth), 0, op.value + head * headDim, Int32(qWidth))
         }
     }
 }
