@@ -5,6 +5,7 @@ import Foundation
 let benchmarks: [(name: String, summary: String)] = [
     ("lock", "lockfile render/parse/diff and local content hashing [models] [MiB]"),
     ("data", "load Parquet/JSONL/CSV files through DatasetLoader (sha256 included)"),
+    ("native", "sgemm peak; native engine prefill and generation tokens/s"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -18,6 +19,8 @@ case "lock":
     try await LockBench.run(Array(args.dropFirst()))
 case "data":
     try await DataBench.run(Array(args.dropFirst()))
+case "native":
+    try await NativeBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)

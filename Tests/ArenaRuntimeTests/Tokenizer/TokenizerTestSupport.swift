@@ -1,0 +1,68 @@
+import Foundation
+@testable import ArenaRuntime
+
+/// Paths and the Python peer for the tokenizer tests.
+enum TokenizerTestSupport {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/tokenizer")
+
+    struct PythonMissing: Error, CustomStringConvertible {
+        var description: String { "ARENA_TEST_PYTHON is not set: run the tests through scripts/test.sh (it builds .venv-test with the `tokenizers` package from Tests/requirements.txt)" }
+    }
+
+    struct CommandFailed: Error, CustomStringConvertible {
+        let command: String
+        let status: Int32
+        let output: String
+        var description: String { "\(command) exited with \(status): \(output)" }
+    }
+
+    /// The test virtual environment's python, or an error saying how to get one.
+    static func python() throws -> String {
+        guard let python = ProcessInfo.processInfo.environment["ARENA_TEST_PYTHON"], !python.isEmpty else { throw PythonMissing() }
+        return python
+    }
+
+    /// Runs a Python script with the test python; returns its standard output.
+    @discardableResult
+    static func runPython(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try python())
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CommandFailed(command: arguments.joined(separator: " "), status: process.terminationStatus, output: String(decoding: errData, as: UTF8.self))
+        }
+        return String(decoding: outData, as: UTF8.self)
+    }
+
+    static func temporaryDirectory(_ name: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("arena-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The `tokenizers` library's outputs over the parity corpus (Tests/Fixtures/tokenizer/reference.py),
+    /// computed once per test run.
+    static let reference: Result<(folder: URL, expected: JSONValue), any Error> = Result {
+        let folder = try temporaryDirectory("tokenizer-reference")
+        try runPython([fixtures.appendingPathComponent("reference.py").path, folder.path])
+        let expected = try JSONValue.parse(Data(contentsOf: folder.appendingPathComponent("expected.json")))
+        return (folder, expected)
+    }
+
+    static func corpus() throws -> [String] {
+        let value = try JSONValue.parse(Data(contentsOf: fixtures.appendingPathComponent("parity_corpus.json")))
+        return value.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    static func ints(_ value: JSONValue?) -> [Int] { value?.arrayValue?.compactMap(\.intValue) ?? [] }
+}
