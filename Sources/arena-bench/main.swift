@@ -3,6 +3,7 @@ import Foundation
 // Benchmarks of arena-script's hot paths; docs/benchmarks.md records the figures.
 // Each benchmark lives in its own file as `enum XBench { static func run(_ args: [String]) async throws }`.
 let benchmarks: [(name: String, summary: String)] = [
+    ("native", "sgemm peak; native engine prefill and generation tokens/s"),
     ("tokenizer", "tokens/s encoding and decoding a large text with the native tokenizer"),
 ]
 
@@ -13,6 +14,8 @@ guard let name = args.first else {
     exit(0)
 }
 switch name {
+case "native":
+    try await NativeBench.run(Array(args.dropFirst()))
 case "tokenizer":
     try await TokenizerBench.run(Array(args.dropFirst()))
 default:

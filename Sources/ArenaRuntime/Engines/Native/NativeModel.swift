@@ -1,0 +1,109 @@
+import COpenBLAS
+import Foundation
+
+/// A llama-family decoder loaded from a Hugging Face folder, computing in Float. Each sequence is
+/// computed on its own with fixed partitions of every product, so its logits are bit-identical
+/// whatever else is in the batch and whatever the thread count.
+public final class NativeModel: Sendable {
+    public let folder: URL
+    public let config: NativeModelConfig
+    let weights: TransformerWeights
+    let rotary: RotaryEmbedding
+
+    public init(folder: URL) throws {
+        self.folder = folder
+        config = try NativeModelConfig.load(from: folder.appendingPathComponent("config.json"))
+        weights = try TransformerWeights(config: config, source: try ModelTensorSource(folder: folder))
+        rotary = RotaryEmbedding(config: config)
+    }
+
+    /// Logits of every position of `tokens`, [tokens.count][vocab]: a whole forward pass.
+    public func logits(tokens: [Int], threads: Int) throws -> [[Float]] {
+        let cache = KVCache(config: config, capacity: tokens.count)
+        let flat = try forward(tokens[...], cache: cache, logitRows: 0 ..< tokens.count, partition: FixedPartition(threads: threads))
+        let vocab = config.vocabSize
+        return (0 ..< tokens.count).map { Array(flat[$0 * vocab ..< ($0 + 1) * vocab]) }
+    }
+
+    /// Runs `tokens` at positions `cache.count ..< cache.count + tokens.count`, appending their keys
+    /// and values to `cache`, and returns the logits of the rows `logitRows` (relative to `tokens`)
+    /// as [logitRows.count * vocab].
+    func forward(_ tokens: ArraySlice<Int>, cache: KVCache, logitRows: Range<Int>, partition: FixedPartition) throws -> [Float] {
+        let c = config
+        let t = tokens.count, start = cache.count
+        guard t > 0 else { return [] }
+        guard start + t <= cache.capacity else {
+            throw NativeModelError.sequenceTooLong(length: start + t, limit: cache.capacity, reason: "the key/value cache was sized for fewer positions")
+        }
+        if let window = c.slidingWindow, start + t > window {
+            throw NativeModelError.sequenceTooLong(length: start + t, limit: window, reason: "the model's sliding_window attention is not implemented by the native engine")
+        }
+        for id in tokens where id < 0 || id >= c.vocabSize {
+            throw NativeModelError.invalidTokens(reason: "id \(id) is outside the vocabulary 0..<\(c.vocabSize)")
+        }
+        let hidden = c.hiddenSize, qWidth = c.headCount * c.headDim, kvWidth = cache.width
+        let x = ScratchBuffer(t * hidden), normed = ScratchBuffer(t * hidden), sub = ScratchBuffer(t * hidden)
+        let q = ScratchBuffer(t * qWidth), attention = ScratchBuffer(t * qWidth)
+        let gate = ScratchBuffer(t * c.intermediateSize), up = ScratchBuffer(t * c.intermediateSize)
+        weights.embedding.withUnsafeBufferPointer { e in
+            guard let table = e.baseAddress else { return }
+            for (row, id) in tokens.enumerated() {
+                (x.pointer + row * hidden).update(from: table + id * hidden, count: hidden)
+            }
+        }
+        let scores = (0 ..< min(partition.threads, c.headCount)).map { _ in ScratchBuffer(t * (start + t)) }
+        let (cosines, sines) = rotary.table(start: start, count: t)
+        for (index, layer) in weights.layers.enumerated() {
+            let keys = cache.keys[index] + start * kvWidth, values = cache.values[index] + start * kvWidth
+            Kernels.rmsNorm(x.pointer, rows: t, width: hidden, weight: layer.inputNorm, epsilon: c.rmsNormEpsilon, into: normed.pointer)
+            Kernels.linear(normed.pointer, rows: t, layer.query, into: q.pointer, ldy: qWidth, partition: partition)
+            Kernels.linear(normed.pointer, rows: t, layer.key, into: keys, ldy: kvWidth, partition: partition)
+            Kernels.linear(normed.pointer, rows: t, layer.value, into: values, ldy: kvWidth, partition: partition)
+            rotary.apply(q.pointer, rows: t, heads: c.headCount, stride: qWidth, cos: cosines, sin: sines)
+            rotary.apply(keys, rows: t, heads: c.keyValueHeadCount, stride: kvWidth, cos: cosines, sin: sines)
+            attend(q.pointer, rows: t, start: start, keys: cache.keys[index], values: cache.values[index], kvWidth: kvWidth, scores: scores, into: attention.pointer, partition: partition)
+            Kernels.linear(attention.pointer, rows: t, layer.output, into: sub.pointer, ldy: hidden, partition: partition)
+            Kernels.add(x.pointer, sub.pointer, count: t * hidden)
+            Kernels.rmsNorm(x.pointer, rows: t, width: hidden, weight: layer.postAttentionNorm, epsilon: c.rmsNormEpsilon, into: normed.pointer)
+            Kernels.linear(normed.pointer, rows: t, layer.gate, into: gate.pointer, ldy: c.intermediateSize, partition: partition)
+            Kernels.linear(normed.pointer, rows: t, layer.up, into: up.pointer, ldy: c.intermediateSize, partition: partition)
+            Kernels.swiGLU(gate.pointer, up.pointer, count: t * c.intermediateSize)
+            Kernels.linear(gate.pointer, rows: t, layer.down, into: sub.pointer, ldy: hidden, partition: partition)
+            Kernels.add(x.pointer, sub.pointer, count: t * hidden)
+        }
+        cache.count = start + t
+        let rows = logitRows.clamped(to: 0 ..< t)
+        guard !rows.isEmpty else { return [] }
+        // Only the rows whose logits are wanted go through the final norm and the vocabulary projection.
+        Kernels.rmsNorm(x.pointer + rows.lowerBound * hidden, rows: rows.count, width: hidden, weight: weights.finalNorm, epsilon: c.rmsNormEpsilon, into: normed.pointer)
+        let vocab = c.vocabSize
+        return [Float](unsafeUninitializedCapacity: rows.count * vocab) { out, initialized in
+            guard let base = out.baseAddress else { initialized = 0; return }
+            Kernels.linear(normed.pointer, rows: rows.count, weights.lmHead, into: base, ldy: vocab, partition: partition)
+            initialized = rows.count * vocab
+        }
+    }
+
+    /// Causal grouped-query attention of `rows` queries at positions `start...` over the cached
+    /// positions `0 ..< start + rows`, one work item per head; `scores` holds one [rows, start + rows]
+    /// buffer per worker.
+    private func attend(_ q: UnsafeMutablePointer<Float>, rows: Int, start: Int, keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>, kvWidth: Int, scores: [ScratchBuffer], into out: UnsafeMutablePointer<Float>, partition: FixedPartition) {
+        let c = config
+        let span = start + rows, headDim = c.headDim, qWidth = c.headCount * headDim
+        let group = c.headCount / c.keyValueHeadCount
+        let scale = 1 / Float(headDim).squareRoot()
+        let qp = UncheckedSendableBox(q), kp = UncheckedSendableBox(keys), vp = UncheckedSendableBox(values), op = UncheckedSendableBox(out)
+        let buffers = UncheckedSendableBox(scores.map(\.pointer))
+        partition.forEach(c.headCount) { worker, head in
+            let kvHead = head / group
+            let scores = buffers.value[worker]
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(span), Int32(headDim), scale,
+                        qp.value + head * headDim, Int32(qWidth), kp.value + kvHead * headDim, Int32(kvWidth), 0, scores, Int32(span))
+            for r in 0 ..< rows {
+                Kernels.softmax(scores + r * span, valid: start + r + 1, width: span)
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(headDim), Int32(span), 1,
+                        scores, Int32(span), vp.value + kvHead * headDim, Int32(kvWidth), 0, op.value + head * headDim, Int32(qWidth))
+        }
+    }
+}
