@@ -6,6 +6,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("lock", "lockfile render/parse/diff and local content hashing [models] [MiB]"),
     ("data", "load Parquet/JSONL/CSV files through DatasetLoader (sha256 included)"),
     ("native", "sgemm peak; native engine prefill and generation tokens/s"),
+    ("tokenizer", "tokens/s encoding and decoding a large text with the native tokenizer"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -21,6 +22,8 @@ case "data":
     try await DataBench.run(Array(args.dropFirst()))
 case "native":
     try await NativeBench.run(Array(args.dropFirst()))
+case "tokenizer":
+    try await TokenizerBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)

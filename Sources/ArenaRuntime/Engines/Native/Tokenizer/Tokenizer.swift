@@ -19,6 +19,8 @@ public final class Tokenizer: Sendable {
     public let vocabSize: Int
     public let bosToken: String?
     public let eosToken: String?
+    /// `pad_token` from tokenizer_config.json, when given.
+    public let padToken: String?
     public let bosTokenId: Int?
     public let eosTokenId: Int?
     /// `model_max_length` from tokenizer_config.json, when given.
@@ -94,6 +96,7 @@ public final class Tokenizer: Sendable {
         let eos = try configToken("eos_token")
         bosToken = bos
         eosToken = eos
+        padToken = try configToken("pad_token")
         var ids: [String: Int] = [:]
         for (id, text) in byId where ids[text] == nil || added[id] != nil { ids[text] = id }
         bosTokenId = bos.flatMap { ids[$0] }
