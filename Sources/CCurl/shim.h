@@ -12,4 +12,9 @@ static inline CURLcode arena_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { r
 static inline CURLcode arena_curl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode arena_curl_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode arena_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+/* CURLMsg's result lives in an anonymous union. */
+static inline CURLcode arena_curl_msg_result(const CURLMsg *m) { return m->data.result; }
+static inline int arena_curl_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
+static inline CURLcode arena_curl_setopt_private(CURL *h, void *v) { return curl_easy_setopt(h, CURLOPT_PRIVATE, v); }
+static inline CURLcode arena_curl_getinfo_private(CURL *h, void **v) { return curl_easy_getinfo(h, CURLINFO_PRIVATE, v); }
 #endif

@@ -1,0 +1,168 @@
+import Foundation
+
+/// How many requests a batch answered from the cache and how many it sent.
+public struct RequestCounts: Sendable, Equatable {
+    public var cached: Int
+    public var sent: Int
+    public init(cached: Int = 0, sent: Int = 0) {
+        self.cached = cached
+        self.sent = sent
+    }
+}
+
+public enum ServerRequestError: Error, CustomStringConvertible {
+    /// Some requests of a batch failed; those that succeeded are in the cache.
+    case failed(endpoint: String, failures: Int, total: Int, first: String)
+
+    public var description: String {
+        switch self {
+        case let .failed(endpoint, failures, total, first):
+            return "\(failures) of \(total) requests to \(endpoint) failed; first failure: \(first)"
+        }
+    }
+}
+
+/// JSON requests to an OpenAI-compatible server (vLLM, SGLang, any endpoint) through the multi
+/// client, answered from the request cache where possible. Every successful response is stored as
+/// soon as it arrives, so an interrupted batch keeps what it finished.
+public final class OpenAIServerClient: Sendable {
+    public let baseURL: String
+    public let multi: CurlMultiClient
+    public let cache: RequestCache?
+    /// Deadline of one request, seconds.
+    public let requestTimeout: Double
+    private let headers: [String: String]
+    private let counter = CountBox()
+
+    /// `apiKeyVariable`: the NAME of an environment variable holding a bearer token (never the token).
+    public init(baseURL: String, multi: CurlMultiClient = CurlMultiClient(), cache: RequestCache? = nil,
+                requestTimeout: Double = 600, apiKeyVariable: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.multi = multi
+        self.cache = cache
+        self.requestTimeout = requestTimeout
+        var headers = ["Content-Type": "application/json"]
+        if let apiKeyVariable, let token = environment[apiKeyVariable], !token.isEmpty {
+            headers["Authorization"] = "Bearer \(token)"
+        }
+        self.headers = headers
+    }
+
+    /// Totals over this client's life.
+    public var counts: RequestCounts { counter.value }
+
+    /// POSTs each body to `path` (`/v1/completions`, `/tokenize`...) and returns the parsed responses
+    /// in order. Throws after every request has finished if any failed, naming the first failure.
+    /// `progress` receives the number of requests finished so far (cached ones first).
+    public func post(_ path: String, bodies: [JSONValue], cacheable: Bool = true,
+                     progress: (@Sendable (Int) -> Void)? = nil) async throws -> [JSONValue] {
+        let cache = cacheable ? self.cache : nil
+        let keys = cache.map { cache in bodies.map { cache.key(endpoint: path, body: $0) } }
+        var results = [JSONValue?](repeating: nil, count: bodies.count)
+        var missing: [Int] = []
+        for i in bodies.indices {
+            if let keys, let cache, let data = cache.lookup(keys[i]), let json = try? JSONValue.parse(data) {
+                results[i] = json
+            } else {
+                missing.append(i)
+            }
+        }
+        let cachedCount = bodies.count - missing.count
+        counter.add(RequestCounts(cached: cachedCount, sent: missing.count))
+        progress?(cachedCount)
+        guard !missing.isEmpty else { return results.compactMap { $0 } }
+
+        let url = baseURL + path
+        let sentIndices = missing
+        let requests = missing.map { i in
+            HTTPRequest(method: "POST", url: url, headers: headers, body: bodies[i].serializedData(indent: nil), timeout: requestTimeout)
+        }
+        let outcome = BatchOutcome(count: requests.count)
+        let storeErrors = LockedList()
+        let responses = await multi.sendAll(requests) { position, result in
+            var parsed: Result<JSONValue, HTTPError>
+            switch result {
+            case let .success(response):
+                do {
+                    let json = try response.json()
+                    if let cache, let keys {
+                        do { try cache.store(keys[sentIndices[position]], response: response.body) } catch {
+                            storeErrors.append("\(error)")
+                        }
+                    }
+                    parsed = .success(json)
+                } catch let error as HTTPError {
+                    parsed = .failure(error)
+                } catch {
+                    parsed = .failure(.malformedBody(url: HTTPClient.redact(url), message: "\(error)"))
+                }
+            case let .failure(error):
+                parsed = .failure(error)
+            }
+            outcome.set(position, parsed)
+            progress?(cachedCount + outcome.finished)
+        }
+        try? cache?.sync()
+        _ = responses
+        var failures: [String] = []
+        for (position, i) in missing.enumerated() {
+            switch outcome.result(position) {
+            case let .success(json)?: results[i] = json
+            case let .failure(error)?: failures.append(error.description)
+            case nil: failures.append("\(url): no response")
+            }
+        }
+        if let storeError = storeErrors.items.first { failures.append(storeError) }
+        if let first = failures.first {
+            throw ServerRequestError.failed(endpoint: url, failures: failures.count, total: bodies.count, first: first)
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// GETs `path` and parses the JSON answer (not cached), with the server's error text on failure.
+    public func get(_ path: String, timeout: Double = 10) async throws -> JSONValue {
+        let results = await multi.sendAll([HTTPRequest(url: baseURL + path, headers: headers, timeout: timeout)])
+        guard let result = results.first else { throw HTTPError.transport(url: baseURL + path, message: "no response") }
+        return try result.get().json()
+    }
+}
+
+/// Per-position results of one batch, written from the transfer thread.
+final class BatchOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<JSONValue, HTTPError>?]
+    private var done = 0
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    var finished: Int { lock.withLock { done } }
+
+    func set(_ position: Int, _ result: Result<JSONValue, HTTPError>) {
+        lock.withLock {
+            if results[position] == nil { done += 1 }
+            results[position] = result
+        }
+    }
+
+    func result(_ position: Int) -> Result<JSONValue, HTTPError>? { lock.withLock { results[position] } }
+}
+
+final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String] = []
+    var items: [String] { lock.withLock { storage } }
+    func append(_ item: String) { lock.withLock { storage.append(item) } }
+}
+
+final class CountBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts = RequestCounts()
+    var value: RequestCounts { lock.withLock { counts } }
+    func add(_ more: RequestCounts) {
+        lock.withLock {
+            counts.cached += more.cached
+            counts.sent += more.sent
+        }
+    }
+}

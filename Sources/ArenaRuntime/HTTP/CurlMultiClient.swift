@@ -1,0 +1,249 @@
+import CCurl
+import Foundation
+
+/// Many HTTP requests in flight at once over libcurl's multi interface, on one thread.
+///
+/// At most `maxInFlight` transfers run together; each has its own deadline (`HTTPRequest.timeout`).
+/// Connection errors, 429 and 5xx are retried with exponential backoff and jitter up to the retry
+/// policy's bound, each retry logged. Only a 2xx response is a success; every failure carries the
+/// server's own error text. Results come back in request order.
+public final class CurlMultiClient: Sendable {
+    public static let defaultMaxInFlight = 64
+
+    public let maxInFlight: Int
+    public let retry: RetryPolicy
+    public let connectTimeout: Double
+    private let log: (@Sendable (String) -> Void)?
+
+    public init(maxInFlight: Int = CurlMultiClient.defaultMaxInFlight, retry: RetryPolicy = RetryPolicy(),
+                connectTimeout: Double = 10, log: (@Sendable (String) -> Void)? = nil) {
+        self.maxInFlight = max(1, maxInFlight)
+        self.retry = retry
+        self.connectTimeout = connectTimeout
+        self.log = log
+    }
+
+    /// Sends every request and blocks until all have finished for good. `completed` is called on
+    /// the calling thread as each request finishes (after its retries), so a cache can keep it
+    /// before the rest are done. `isCancelled` is polled; once true, transfers in flight are
+    /// abandoned and every unfinished request fails with a cancellation error.
+    public func sendAll(_ requests: [HTTPRequest],
+                        completed: ((Int, Result<HTTPResponse, HTTPError>) -> Void)? = nil,
+                        isCancelled: () -> Bool = { false }) -> [Result<HTTPResponse, HTTPError>] {
+        var results = [Result<HTTPResponse, HTTPError>?](repeating: nil, count: requests.count)
+        guard !requests.isEmpty else { return [] }
+        let multi: CurlMultiHandle
+        do { multi = try CurlMultiHandle() } catch {
+            let failure = HTTPError.transport(url: "", message: "curl_multi_init failed")
+            for i in requests.indices { completed?(i, .failure(failure)) }
+            return requests.map { _ in .failure(failure) }
+        }
+        var scheduler = MultiScheduler(count: requests.count)
+        var active: [Int: MultiTransfer] = [:]
+        var idle: [CurlEasy] = []
+
+        func finish(_ index: Int, _ result: Result<HTTPResponse, HTTPError>) {
+            results[index] = result
+            scheduler.finished += 1
+            completed?(index, result)
+        }
+
+        func start(_ index: Int, attempt: Int) {
+            let easy: CurlEasy
+            if let reused = idle.popLast() {
+                curl_easy_reset(reused.handle)
+                easy = reused
+            } else {
+                do { easy = try CurlEasy() } catch {
+                    finish(index, .failure(.transport(url: HTTPClient.redact(requests[index].url), message: "curl_easy_init failed")))
+                    return
+                }
+            }
+            let transfer = MultiTransfer(index: index, attempt: attempt, easy: easy)
+            configure(transfer, requests[index])
+            active[Int(bitPattern: easy.handle)] = transfer
+            curl_multi_add_handle(multi.handle, easy.handle)
+        }
+
+        func release(_ transfer: MultiTransfer) {
+            curl_multi_remove_handle(multi.handle, transfer.easy.handle)
+            active[Int(bitPattern: transfer.easy.handle)] = nil
+            idle.append(transfer.easy)
+        }
+
+        while scheduler.finished < requests.count {
+            if isCancelled() {
+                for transfer in active.values { release(transfer) }
+                for i in results.indices where results[i] == nil {
+                    finish(i, .failure(.transport(url: HTTPClient.redact(requests[i].url), message: "cancelled")))
+                }
+                break
+            }
+            let now = MultiScheduler.now()
+            while active.count < maxInFlight, let (index, attempt) = scheduler.nextReady(now: now) {
+                start(index, attempt: attempt)
+            }
+            var running: Int32 = 0
+            curl_multi_perform(multi.handle, &running)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(multi.handle, &left) {
+                guard arena_curl_msg_is_done(message) != 0, let handle = message.pointee.easy_handle,
+                      let transfer = active[Int(bitPattern: handle)] else { continue }
+                let code = arena_curl_msg_result(message)
+                let outcome = evaluate(transfer, code: code, request: requests[transfer.index])
+                release(transfer)
+                switch outcome {
+                case let .done(result): finish(transfer.index, result)
+                case let .retry(after, reason):
+                    log?("\(reason); retry \(transfer.attempt)/\(retry.maxAttempts - 1) in \(String(format: "%.2f", after)) s")
+                    scheduler.retry(transfer.index, attempt: transfer.attempt + 1, at: MultiScheduler.now() + after)
+                }
+            }
+            if scheduler.finished >= requests.count { break }
+            let wait = active.isEmpty ? scheduler.secondsUntilNextRetry(now: MultiScheduler.now()) : 0.1
+            let waitMs = Int32(max(0, min(wait, 0.1)) * 1000)
+            if active.isEmpty {
+                if waitMs > 0 { Thread.sleep(forTimeInterval: Double(waitMs) / 1000) }
+            } else {
+                curl_multi_poll(multi.handle, nil, 0, max(waitMs, 1), nil)
+            }
+        }
+        for transfer in active.values { release(transfer) }
+        return results.enumerated().map { i, result in
+            result ?? .failure(.transport(url: HTTPClient.redact(requests[i].url), message: "request was not sent"))
+        }
+    }
+
+    /// Async form of `sendAll`: the transfers run on a thread of their own; cancelling the task
+    /// abandons the transfers in flight.
+    public func sendAll(_ requests: [HTTPRequest],
+                        completed: (@Sendable (Int, Result<HTTPResponse, HTTPError>) -> Void)? = nil) async -> [Result<HTTPResponse, HTTPError>] {
+        let flag = CancellationFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(returning: self.sendAll(requests, completed: completed, isCancelled: { flag.isSet }))
+                }
+            }
+        } onCancel: {
+            flag.set()
+        }
+    }
+
+    private func configure(_ transfer: MultiTransfer, _ request: HTTPRequest) {
+        let easy = transfer.easy
+        easy.set(CURLOPT_URL, request.url)
+        easy.set(CURLOPT_NOSIGNAL, 1)
+        easy.set(CURLOPT_TCP_NODELAY, 1)
+        easy.set(CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
+        easy.set(CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
+        easy.setHeaders(request.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        easy.set(CURLOPT_CUSTOMREQUEST, request.method)
+        if let body = request.body {
+            _ = arena_curl_setopt_off(easy.handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            body.withUnsafeBytes { raw in
+                // COPYPOSTFIELDS: libcurl keeps its own copy, so the body need not outlive this call.
+                _ = arena_curl_setopt_ptr(easy.handle, CURLOPT_COPYPOSTFIELDS, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1))
+            }
+        }
+        easy.attach(transfer.sink)
+    }
+
+    private enum Outcome {
+        case done(Result<HTTPResponse, HTTPError>)
+        case retry(after: Double, reason: String)
+    }
+
+    private func evaluate(_ transfer: MultiTransfer, code: CURLcode, request: HTTPRequest) -> Outcome {
+        let url = HTTPClient.redact(request.url)
+        guard code == CURLE_OK else {
+            if code == CURLE_OPERATION_TIMEDOUT {
+                return .done(.failure(.transport(url: url, message: "no complete response within the deadline of \(PythonFloat.repr(request.timeout)) s (\(CurlEasy.message(for: code)))")))
+            }
+            let error = HTTPError.transport(url: url, message: CurlEasy.message(for: code))
+            if transfer.attempt < retry.maxAttempts, Self.isConnectionError(code) {
+                return .retry(after: retry.delay(attempt: transfer.attempt, retryAfter: nil), reason: error.description)
+            }
+            return .done(.failure(error))
+        }
+        let headers = transfer.sink.parsedHeaders()
+        let response = HTTPResponse(url: request.url, status: transfer.easy.responseCode, headers: headers, body: transfer.sink.body)
+        if (200..<300).contains(response.status) { return .done(.success(response)) }
+        let error = HTTPError.status(url: url, code: response.status, message: HTTPClient.serverMessage(response.body))
+        if RetryPolicy.isRetryable(status: response.status), transfer.attempt < retry.maxAttempts {
+            return .retry(after: retry.delay(attempt: transfer.attempt, retryAfter: headers["retry-after"]), reason: error.description)
+        }
+        return .done(.failure(error))
+    }
+
+    static func isConnectionError(_ code: CURLcode) -> Bool {
+        [CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SEND_ERROR, CURLE_RECV_ERROR,
+         CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE].contains(code)
+    }
+}
+
+/// One libcurl multi handle, freed in deinit.
+final class CurlMultiHandle {
+    let handle: UnsafeMutableRawPointer
+
+    init() throws {
+        _ = CurlGlobal.initialized
+        guard let h = curl_multi_init() else { throw HTTPError.transport(url: "", message: "curl_multi_init failed") }
+        handle = h
+    }
+
+    deinit { curl_multi_cleanup(handle) }
+}
+
+final class MultiTransfer {
+    let index: Int
+    let attempt: Int
+    let easy: CurlEasy
+    let sink = CurlSink()
+
+    init(index: Int, attempt: Int, easy: CurlEasy) {
+        self.index = index
+        self.attempt = attempt
+        self.easy = easy
+    }
+}
+
+/// Which request goes next: retries that are due first, then fresh requests in order.
+struct MultiScheduler {
+    let count: Int
+    var nextFresh = 0
+    var finished = 0
+    var retries: [(due: Double, index: Int, attempt: Int)] = []
+
+    init(count: Int) { self.count = count }
+
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    mutating func nextReady(now: Double) -> (Int, Int)? {
+        if let i = retries.firstIndex(where: { $0.due <= now }) {
+            let entry = retries.remove(at: i)
+            return (entry.index, entry.attempt)
+        }
+        guard nextFresh < count else { return nil }
+        defer { nextFresh += 1 }
+        return (nextFresh, 1)
+    }
+
+    mutating func retry(_ index: Int, attempt: Int, at due: Double) {
+        retries.append((due, index, attempt))
+    }
+
+    func secondsUntilNextRetry(now: Double) -> Double {
+        guard let earliest = retries.map(\.due).min() else { return 0 }
+        return max(0, earliest - now)
+    }
+}
+
+/// A flag set from a cancellation handler and polled by a transfer thread.
+final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
