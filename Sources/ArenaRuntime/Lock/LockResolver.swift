@@ -8,7 +8,7 @@ public struct LockResolver: Sendable {
     public var registry: RegistryDigestResolver
     public var taskCatalog: TaskLockCatalog
 
-    public init(hub: HubRevisionResolver, registry: RegistryDigestResolver, taskCatalog: @escaping TaskLockCatalog = { _ in nil }) {
+    public init(hub: HubRevisionResolver, registry: RegistryDigestResolver, taskCatalog: @escaping TaskLockCatalog = { name in try TaskCatalog.lockEntry(name: name) }) {
         self.hub = hub
         self.registry = registry
         self.taskCatalog = taskCatalog
@@ -80,7 +80,7 @@ public struct LockResolver: Sendable {
         for name in taskNames.sorted() {
             let entry = TaskDatasetTable.entry(for: name)
             let catalog = try taskCatalog(name)
-            lock.tasks.append(LockedTask(name: name, version: catalog?.version, promptHash: catalog?.promptHash,
+            lock.tasks.append(LockedTask(name: name, version: catalog?.version, promptHash: catalog?.contentHash,
                                          dataset: entry?.id, datasetConfig: entry?.config))
         }
 

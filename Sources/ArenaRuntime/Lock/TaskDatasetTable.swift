@@ -29,18 +29,5 @@ public enum TaskDatasetTable {
     public static var knownTasks: [String] { fixed.keys.sorted() + ["mmlu_<subject>"] }
 }
 
-/// What the task catalog knows about a task definition: its version and a hash of its prompt
-/// template. The integrator plugs the real `TaskCatalog.lockEntry(name:)` in through
-/// `LockResolver.taskCatalog`; until then lockfiles record task names and settings only.
-public struct TaskLockEntry: Sendable, Equatable {
-    public var version: String
-    public var promptHash: String
-
-    public init(version: String, promptHash: String) {
-        self.version = version
-        self.promptHash = promptHash
-    }
-}
-
 /// Returns nil for a task the catalog does not describe (its version is then not recorded).
 public typealias TaskLockCatalog = @Sendable (_ name: String) throws -> TaskLockEntry?

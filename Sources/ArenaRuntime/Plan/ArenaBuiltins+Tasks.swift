@@ -3,12 +3,12 @@ import ArenaScript
 extension ArenaBuiltins {
     /// One built-in per task and tag, usable bare (`hellaswag`) or called (`gsm8k(fewshot: 5)`).
     static var taskFunctions: [BuiltinFunction] {
-        TaskCatalog.tasks.map(\.name).map(taskFunction) + TaskCatalog.tags.keys.sorted().map(taskFunction)
+        TaskSignatures.tasks.map(\.name).map(taskFunction) + TaskSignatures.tags.keys.sorted().map(taskFunction)
     }
 
     static func taskFunction(_ name: String) -> BuiltinFunction {
-        let members = TaskCatalog.expand(name)
-        let isTag = TaskCatalog.tags[name] != nil
+        let members = TaskSignatures.expand(name)
+        let isTag = TaskSignatures.tags[name] != nil
         let defaultShots = members.first?.defaultFewshot ?? 0
         return BuiltinFunction(
             name,
@@ -18,10 +18,10 @@ extension ArenaBuiltins {
                 Parameter("dataset", datasetType, summary: "data replacing the task's Hub dataset"),
                 Parameter("generation", .record(.number), rule: { value in
                     guard case .record(let fields) = value else { return nil }
-                    let unknown = fields.keys.sorted().filter { !TaskCatalog.generationKeys.contains($0) }
+                    let unknown = fields.keys.sorted().filter { !TaskSignatures.generationKeys.contains($0) }
                     return unknown.isEmpty ? nil : ArgumentProblem("unknown generation setting '\(unknown[0])'",
-                                                                   hint: "use \(TaskCatalog.generationKeys.joined(separator: ", "))")
-                }, summary: "generation settings (\(TaskCatalog.generationKeys.joined(separator: ", "))) for generating tasks"),
+                                                                   hint: "use \(TaskSignatures.generationKeys.joined(separator: ", "))")
+                }, summary: "generation settings (\(TaskSignatures.generationKeys.joined(separator: ", "))) for generating tasks"),
             ],
             returns: taskType,
             usableAsValue: true,

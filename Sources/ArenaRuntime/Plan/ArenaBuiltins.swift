@@ -24,7 +24,7 @@ public enum ArenaBuiltins {
         for name in [TypeName.model, TypeName.engine, TypeName.task, TypeName.dataset, TypeName.tolerance] {
             host.declareType(name)
         }
-        host.resultSchema = ResultSchema(subjectType: TypeName.model, metrics: TaskCatalog.metricsByTask)
+        host.resultSchema = ResultSchema(subjectType: TypeName.model, metrics: TaskSignatures.metricsByTask)
         for f in [modelFunction, datasetFunction, evaluateFunction, compareFunction, toleranceFunction] + engineFunctions + taskFunctions {
             host.register(f)
         }

@@ -74,7 +74,7 @@ struct PlanBuilder {
         for task in payload["tasks"]?.listValue?.compactMap(\.hostValue) ?? [] {
             var datasetKey: String?
             if let dataset = task["dataset"]?.hostValue { datasetKey = addDataset(dataset) }
-            for info in TaskCatalog.expand(task["name"]?.stringValue ?? "") {
+            for info in TaskSignatures.expand(task["name"]?.stringValue ?? "") {
                 if let first = evaluated[modelKey]?[info.name] {
                     diagnostics.append(.error("'\(modelKey)' is already evaluated on \(info.name)", at: event.range,
                                               hint: "the first run is planned at line \(first.start.line); bind a second model(...) to compare engines"))

@@ -215,7 +215,7 @@ import Testing
         let s = try await Self.setUp()
         defer { Task { await s.cleanUp() } }
         var resolver = s.service.resolver
-        resolver.taskCatalog = { name in name == "gsm8k" ? TaskLockEntry(version: "3.0", promptHash: SHA256.hex("prompt")) : nil }
+        resolver.taskCatalog = { name in name == "gsm8k" ? TaskLockEntry(version: "3.0", contentHash: SHA256.hex("prompt"), dataset: "openai/gsm8k", config: "main", splits: ["test", "train"]) : nil }
         _ = try await LockService(resolver: resolver, currentDirectory: s.repo.root).lock(s.plan, options: .init())
         let lock = try LockfileReader.read(path: s.lockURL.path)
         #expect(lock.tasks.first { $0.name == "gsm8k" }?.version == "3.0")

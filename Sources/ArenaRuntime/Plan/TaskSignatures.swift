@@ -11,7 +11,7 @@ public struct TaskInfo: Sendable, Hashable {
     public var generates: Bool
 }
 
-public enum TaskCatalog {
+public enum TaskSignatures {
     private static let choice = ["acc", "acc_norm"]
     private static let truthfulGen = ["bleu", "rouge1", "rouge2", "rougeL"].flatMap { m in ["max", "acc", "diff"].map { "\(m)_\($0)" } }
 
