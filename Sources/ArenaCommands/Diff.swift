@@ -1,11 +1,67 @@
+import ArenaRuntime
 import ArgumentParser
+import Foundation
 
 extension ArenaScriptCommand {
     struct Diff: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "diff", abstract: "Not available yet.")
+        static let configuration = CommandConfiguration(
+            commandName: "diff",
+            abstract: "Paired per-document comparison of two models' results.",
+            discussion: """
+                With two bundles, compares a model of each (by default each bundle's first model); with \
+                one bundle, two of its models (by default the first two). For every task and metric: \
+                both values, the difference, a paired bootstrap 95% CI, McNemar's exact p for 0/1 \
+                metrics, and per-document agreement (docs/statistics.md).
+                """
+        )
+
+        @Argument(help: "Baseline bundle folder (results/<experiment>/<run id>).")
+        var first: String
+
+        @Argument(help: "Candidate bundle folder; omit to compare two models of the first bundle.")
+        var second: String?
+
+        @Option(help: "Baseline model key.")
+        var baseline: String?
+
+        @Option(help: "Candidate model key.")
+        var candidate: String?
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        @Flag(help: "Print a Markdown table.")
+        var markdown = false
+
+        func validate() throws {
+            if json && markdown { throw ValidationError("--json and --markdown exclude each other") }
+        }
 
         func run() async throws {
-            throw ValidationError("'diff' is not available yet")
+            do {
+                let a = try BundleReader.read(URL(fileURLWithPath: first))
+                let b = try second.map { try BundleReader.read(URL(fileURLWithPath: $0)) }
+                let (base, cand) = try BundleDiff.sides(first: a, firstLabel: first, second: b, secondLabel: second,
+                                                        baselineModel: baseline, candidateModel: candidate)
+                let diff = BundleDiff(baseline: base, candidate: cand)
+                if json {
+                    print(DiffRenderer.json(diff).serialized())
+                } else if markdown {
+                    print(DiffRenderer.markdown(diff), terminator: "")
+                } else {
+                    print(DiffRenderer.text(diff), terminator: "")
+                }
+            } catch {
+                Console.error("error: \(error)")
+                throw ExitCode(ExitStatus.error)
+            }
         }
+    }
+}
+
+/// Standard error output for the verbs.
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
     }
 }

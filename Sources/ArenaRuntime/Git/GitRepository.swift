@@ -23,7 +23,7 @@ enum LibGit2 {
 /// An open repository. Owns its `git_repository*` and frees it in deinit; every call's return
 /// code is checked.
 public final class GitRepository {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
 
     /// Opens the repository containing `path`, searching parent directories. Returns nil when
     /// `path` is not inside a repository.

@@ -13,18 +13,18 @@ private func stubRoutes(counter: CallCounter) -> [(String, Handler)] {
             await counter.record("tokenize")
             let body = try JSONSerialization.jsonObject(with: try await request.bodyData) as? [String: Any] ?? [:]
             let prompt = body["prompt"] as? String ?? ""
-            return LoopbackServer.json(["tokens": Array(prompt.utf8).map(Int.init), "count": prompt.utf8.count])
+            return RouteServer.json(["tokens": Array(prompt.utf8).map(Int.init), "count": prompt.utf8.count])
         }
     let detokenize: Handler = { request in
             let body = try JSONSerialization.jsonObject(with: try await request.bodyData) as? [String: Any] ?? [:]
             let tokens = (body["tokens"] as? [Int] ?? []).map(UInt8.init)
-            return LoopbackServer.json(["prompt": String(decoding: tokens, as: UTF8.self)])
+            return RouteServer.json(["prompt": String(decoding: tokens, as: UTF8.self)])
         }
     let completions: Handler = { request in
             await counter.record("completions")
             let body = try JSONSerialization.jsonObject(with: try await request.bodyData) as? [String: Any] ?? [:]
             if body["model"] as? String == "broken" {
-                return LoopbackServer.json(["error": ["message": "model 'broken' does not exist"]], status: .notFound)
+                return RouteServer.json(["error": ["message": "model 'broken' does not exist"]], status: .notFound)
             }
             let prompts = body["prompt"] as? [Any] ?? []
             var choices: [[String: Any]] = []
@@ -45,7 +45,7 @@ private func stubRoutes(counter: CallCounter) -> [(String, Handler)] {
                     choices.append(["index": index, "text": " #### \(ids.count)\n\nQ: more"])
                 }
             }
-            return LoopbackServer.json(["choices": Array(choices.reversed())])
+            return RouteServer.json(["choices": Array(choices.reversed())])
         }
     return [("POST /tokenize", tokenize), ("POST /detokenize", detokenize), ("POST /v1/completions", completions)]
 }
@@ -56,7 +56,7 @@ private func stubLogprob(previous: Int, token: Int, position: Int) -> Double {
 }
 
 @Suite struct OpenAICompletionsEngineTests {
-    private func engine(_ server: LoopbackServer, model: String = "stub", batchSize: Int = 3, maxLength: Int = 2048) -> OpenAICompletionsEngine {
+    private func engine(_ server: RouteServer, model: String = "stub", batchSize: Int = 3, maxLength: Int = 2048) -> OpenAICompletionsEngine {
         OpenAICompletionsEngine(
             configuration: .init(baseURL: server.baseURL, model: model, batchSize: batchSize, concurrency: 4, maxLength: maxLength),
             identity: EngineIdentity(kind: "endpoint", version: "stub", model: model),
@@ -83,7 +83,7 @@ private func stubLogprob(previous: Int, token: Int, position: Int) -> Double {
 
     @Test func loglikelihoodSumsContinuationLogprobsInRequestOrder() async throws {
         let counter = CallCounter()
-        let server = try await LoopbackServer(routes: stubRoutes(counter: counter))
+        let server = try await RouteServer(routes: stubRoutes(counter: counter))
         defer { Task { await server.stop() } }
         let pairs = [("Question: 2+2?\nAnswer:", " 4"), ("Question: 2+2?\nAnswer: ", "5"), ("abc", "d"), ("abc", "6"),
                      ("The cat", " sat"), ("The cat", " ran away"), ("x", "\u{e9}t\u{e9}"), ("Hello", " world")]
@@ -96,7 +96,7 @@ private func stubLogprob(previous: Int, token: Int, position: Int) -> Double {
     }
 
     @Test func longSequencesAreCutFromTheLeftAsLmEvalDoes() async throws {
-        let server = try await LoopbackServer(routes: stubRoutes(counter: CallCounter()))
+        let server = try await RouteServer(routes: stubRoutes(counter: CallCounter()))
         defer { Task { await server.stop() } }
         let context = String(repeating: "lorem ipsum ", count: 10) + "end"
         let results = try await engine(server, maxLength: 40).loglikelihood([LoglikelihoodRequest(context: context, continuation: " tail")])
@@ -104,7 +104,7 @@ private func stubLogprob(previous: Int, token: Int, position: Int) -> Double {
     }
 
     @Test func generationIsTruncatedAtStopStringsAndKeepsOrder() async throws {
-        let server = try await LoopbackServer(routes: stubRoutes(counter: CallCounter()))
+        let server = try await RouteServer(routes: stubRoutes(counter: CallCounter()))
         defer { Task { await server.stop() } }
         let requests = ["a", "bb", "ccc", "dddd"].map { GenerationRequest(prompt: $0, until: ["\n\n"], maxTokens: 16) }
         let results = try await engine(server, batchSize: 2).generate(requests)
@@ -112,7 +112,7 @@ private func stubLogprob(previous: Int, token: Int, position: Int) -> Double {
     }
 
     @Test func serverErrorsCarryTheServersMessage() async throws {
-        let server = try await LoopbackServer(routes: stubRoutes(counter: CallCounter()))
+        let server = try await RouteServer(routes: stubRoutes(counter: CallCounter()))
         defer { Task { await server.stop() } }
         do {
             _ = try await engine(server, model: "broken").generate([GenerationRequest(prompt: "x", until: [])])

@@ -4,7 +4,7 @@ import Foundation
 
 /// A real HTTP server on 127.0.0.1 for tests, on a port the OS picks. It stops when `stop()` is
 /// called or, at the latest, after `lifetime` seconds, so no test leaves a listener behind.
-final class LoopbackServer: Sendable {
+final class RouteServer: Sendable {
     let server: HTTPServer
     let port: UInt16
     private let runner: Task<Void, Never>
@@ -22,7 +22,7 @@ final class LoopbackServer: Sendable {
         try await server.waitUntilListening(timeout: 10)
         guard let address = await server.listeningAddress, case let .ip4(_, port) = address else {
             await server.stop()
-            throw LoopbackServerError.noAddress
+            throw RouteServerError.noAddress
         }
         self.port = port
         self.runner = Task {
@@ -46,7 +46,7 @@ final class LoopbackServer: Sendable {
     }
 }
 
-enum LoopbackServerError: Error { case noAddress }
+enum RouteServerError: Error { case noAddress }
 
 /// Counts calls from concurrent handlers.
 actor CallCounter {
