@@ -3,6 +3,7 @@ import Foundation
 // Benchmarks of arena-script's hot paths; docs/benchmarks.md records the figures.
 // Each benchmark lives in its own file as `enum XBench { static func run(_ args: [String]) async throws }`.
 let benchmarks: [(name: String, summary: String)] = [
+    ("check", "parse, check, interpret and plan a generated 200-line experiment; ms per check"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -12,6 +13,8 @@ guard let name = args.first else {
     exit(0)
 }
 switch name {
+case "check":
+    try await CheckBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)
