@@ -76,7 +76,8 @@ public struct Parser {
                 statements.append(statement)
                 try endStatement()
             } catch {
-                diagnostics.append(error)
+                // One error per place: a statement that fails where the last one did adds nothing.
+                if diagnostics.last?.range.start != error.range.start { diagnostics.append(error) }
                 synchronize(mustAdvance: index == statementStart)
             }
         }
@@ -92,31 +93,38 @@ public struct Parser {
     /// outside brackets opened after the error, a `;`, or a closing `}`.
     mutating func synchronize(mustAdvance: Bool) {
         var nesting = 0
-        var first = mustAdvance
+        if mustAdvance {
+            // The statement failed on its first token: consume it, or the loop would never move.
+            nesting += Self.nestingChange(current.kind)
+            advance()
+        }
         while !atEnd {
             let token = current
-            if !first {
-                if case .keyword(let k) = token.kind, [.let, .for, .seed, .limit, .expect, .experiment].contains(k) { return }
-                if token.startsLine && nesting <= 0 { return }
-            }
-            switch token.kind {
-            case .leftParen, .leftBracket, .leftBrace: nesting += 1
-            case .rightParen, .rightBracket: nesting -= 1
-            case .rightBrace:
-                if nesting <= 0 { return }
-                nesting -= 1
-            case .semicolon where nesting <= 0:
+            if case .keyword(let k) = token.kind, [.let, .for, .seed, .limit, .expect, .experiment].contains(k) { return }
+            if token.startsLine && nesting <= 0 { return }
+            if token.kind == .rightBrace && nesting <= 0 { return }
+            if token.kind == .semicolon && nesting <= 0 {
                 advance()
                 return
-            default: break
             }
+            nesting += Self.nestingChange(token.kind)
             advance()
-            first = false
+        }
+    }
+
+    static func nestingChange(_ kind: TokenKind) -> Int {
+        switch kind {
+        case .leftParen, .leftBracket, .leftBrace: 1
+        case .rightParen, .rightBracket, .rightBrace: -1
+        default: 0
         }
     }
 
     mutating func parseStatement() throws(Diagnostic) -> Stmt {
         let start = current.range
+        if current.kind == .rightBrace {
+            throw Diagnostic.error("unexpected '}': no block is open here", at: start)
+        }
         guard case .keyword(let keyword) = current.kind else {
             let e = try parseExpression()
             return Stmt(.expression(e), e.range)

@@ -7,6 +7,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("data", "load Parquet/JSONL/CSV files through DatasetLoader (sha256 included)"),
     ("native", "sgemm peak; native engine prefill and generation tokens/s"),
     ("tokenizer", "tokens/s encoding and decoding a large text with the native tokenizer"),
+    ("check", "parse, check, interpret and plan a generated 200-line experiment; ms per check"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -24,6 +25,8 @@ case "native":
     try await NativeBench.run(Array(args.dropFirst()))
 case "tokenizer":
     try await TokenizerBench.run(Array(args.dropFirst()))
+case "check":
+    try await CheckBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)
