@@ -243,3 +243,38 @@ extension LockServiceTests {
         #expect(throws: LockMismatchError.self) { try lock.pinning(other) }
     }
 }
+
+extension LockServiceTests {
+    @Test func everyFailedNameIsReportedAtOnceInPlanOrder() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.cleanUp() } }
+        var plan = s.plan
+        plan.models = [ModelSpec(key: "a", id: "acme/missing-one"), ModelSpec(key: "b", id: "acme/base"), ModelSpec(key: "c", id: "acme/missing-two")]
+        plan.engines[0].image = "vllm/vllm-openai:v9.9.9"
+        let error = await #expect(throws: LockError.self) { try await s.service.lock(plan, options: .init()) }
+        guard case let .resolutionFailed(messages)? = error else {
+            Issue.record("expected resolutionFailed, got \(String(describing: error))")
+            return
+        }
+        #expect(messages.count == 3)
+        #expect(messages[0].contains("acme/missing-one") && messages[0].contains("HTTP 404"))
+        #expect(messages[1].contains("acme/missing-two"))
+        #expect(messages[2].contains("image 'vllm/vllm-openai:v9.9.9'"))
+        #expect(!FileManager.default.fileExists(atPath: s.lockURL.path))
+    }
+
+    @Test func aNameUsedTwiceIsResolvedOnce() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.cleanUp() } }
+        var plan = s.plan
+        plan.models.append(ModelSpec(key: "again", id: "acme/base"))
+        plan.engines.append(EngineSpec(key: "second", kind: .vllm, image: "vllm/vllm-openai:v0.8.5", tensorParallel: 2))
+        _ = try await s.service.lock(plan, options: .init())
+        let paths = await s.server.requests.map(\.path)
+        #expect(paths.filter { $0 == "/api/models/acme/base/revision/main" }.count == 1)
+        #expect(paths.filter { $0 == "/v2/vllm/vllm-openai/manifests/v0.8.5" }.count == 1)
+        let lock = try LockfileReader.read(path: s.lockURL.path)
+        #expect(lock.model("again")?.sha == lock.model("base")?.sha)
+        #expect(lock.engine("second")?.imageDigest == lock.engine("server")?.imageDigest)
+    }
+}
