@@ -238,6 +238,10 @@ extension LockServiceTests {
         #expect(pinned.engines[0].image == "docker.io/vllm/vllm-openai@sha256:" + SHA256.hex(s.index))
         #expect(pinned.engines[1] == s.plan.engines[1])
 
+        let experiment = lock.experimentFile(lockfileAt: s.lockURL)
+        #expect(experiment.resolvingSymlinksInPath().path == s.repo.root.appendingPathComponent("experiments/x.arena").path)
+        #expect(SHA256.hex(try Data(contentsOf: experiment)) == lock.experiment.sha256)
+
         var other = s.plan
         other.models[0].revision = "v2"
         #expect(throws: LockMismatchError.self) { try lock.pinning(other) }
