@@ -75,11 +75,11 @@ public struct LockService: Sendable {
 
         let root: URL
         var provenance: GitProvenance?
-        if let found = try GitProvenanceReader.read(file: file, excluding: relativeLockPath) {
+        if options.noGit {
+            root = try GitProvenanceReader.repositoryRoot(containing: file) ?? currentDirectory.standardizedFileURL
+        } else if let found = try GitProvenanceReader.read(file: file, excluding: relativeLockPath) {
             root = found.root
-            provenance = options.noGit ? nil : found.provenance
-        } else if options.noGit {
-            root = currentDirectory.standardizedFileURL
+            provenance = found.provenance
         } else {
             throw LockError.notInRepository(file: plan.sourcePath)
         }

@@ -282,3 +282,18 @@ extension LockServiceTests {
         #expect(lock.engine("second")?.imageDigest == lock.engine("server")?.imageDigest)
     }
 }
+
+extension LockServiceTests {
+    @Test func noGitInsideARepositoryStillLocksAtItsRootWithoutProvenance() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.cleanUp() } }
+        let service = LockService(resolver: s.service.resolver, currentDirectory: s.repo.root.appendingPathComponent("experiments"))
+        var plan = s.plan
+        plan.sourcePath = "x.arena"
+        // The lockfile is outside the current directory, so it is shown by its absolute path.
+        #expect(try await service.lock(plan, options: .init(noGit: true)) == .written(path: s.lockURL.path))
+        let lock = try LockfileReader.read(path: s.lockURL.path)
+        #expect(lock.git == nil)
+        #expect(lock.experiment.file == "experiments/x.arena")
+    }
+}
