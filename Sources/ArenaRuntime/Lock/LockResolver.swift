@@ -57,6 +57,7 @@ public struct LockResolver: Sendable {
 
         for d in plan.datasets { if let locked = try await session.dataset(d) { lock.datasets.append(locked) } }
 
+        let taskNames = Set(plan.runs.flatMap { $0.tasks.map(\.name) })
         for run in plan.runs {
             lock.runs.append(LockedRun(model: run.model, engine: run.engine, cell: run.cell, tasks: run.tasks.map { t in
                 var effective = t
@@ -69,7 +70,7 @@ public struct LockResolver: Sendable {
                 lock.taskDatasets.append(LockedHubDataset(id: id, revision: "main", sha: sha))
             }
         }
-        for name in Set(plan.runs.flatMap { $0.tasks.map(\.name) }).sorted() {
+        for name in taskNames.sorted() {
             let entry = TaskDatasetTable.entry(for: name)
             let catalog = try taskCatalog(name)
             lock.tasks.append(LockedTask(name: name, version: catalog?.version, promptHash: catalog?.promptHash,

@@ -42,14 +42,14 @@ public struct LockService: Sendable {
     }
 
     /// The resolver from the environment: `HF_ENDPOINT`/`HF_TOKEN` and `ARENA_REGISTRY_MIRROR`/`ARENA_REGISTRY_AUTH`.
-    /// `taskCatalog` is where `TaskCatalog.lockEntry(name:)` plugs in; retries are reported to `log`.
+    /// `taskCatalog` replaces `LockResolver`'s default catalog when given; retries are reported to `log`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
-                                       taskCatalog: @escaping TaskLockCatalog = { _ in nil },
+                                       taskCatalog: TaskLockCatalog? = nil,
                                        log: (@Sendable (String) -> Void)? = nil) throws -> LockService {
         let client = HTTPClient(log: log)
-        let resolver = LockResolver(hub: HubRevisionResolver(endpoint: .fromEnvironment(env), client: client),
-                                    registry: RegistryDigestResolver(endpoints: try .fromEnvironment(env), client: client),
-                                    taskCatalog: taskCatalog)
+        var resolver = LockResolver(hub: HubRevisionResolver(endpoint: .fromEnvironment(env), client: client),
+                                    registry: RegistryDigestResolver(endpoints: try .fromEnvironment(env), client: client))
+        if let taskCatalog { resolver.taskCatalog = taskCatalog }
         return LockService(resolver: resolver)
     }
 
