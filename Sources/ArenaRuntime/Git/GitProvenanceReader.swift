@@ -17,6 +17,11 @@ public enum GitProvenanceReader {
         return (root, provenance)
     }
 
+    /// The root of the work tree holding `file`, without reading its state; nil outside a repository.
+    public static func repositoryRoot(containing file: URL) throws -> URL? {
+        try GitRepository.discover(containing: file.deletingLastPathComponent().path)?.workdir.map { URL(fileURLWithPath: $0, isDirectory: true) }
+    }
+
     /// Removes the user information from `scheme://user:password@host/...` URLs (all of it for
     /// http(s), the password for other schemes). scp-style `user@host:path` has no password and is kept.
     public static func stripCredentials(_ url: String) -> String {

@@ -24,9 +24,11 @@ public struct HubEndpoint: Sendable {
         return HubEndpoint(baseURL: endpoint, token: token(from: env))
     }
 
+    /// As huggingface_hub's `get_token`: `HF_TOKEN` unless empty, else `HUGGING_FACE_HUB_TOKEN`,
+    /// cleaned of line breaks and surrounding spaces; only if that gives nothing, the token file.
     static func token(from env: [String: String]) -> String? {
-        if let t = env["HF_TOKEN"].flatMap(nonEmpty) { return t }
-        if let t = env["HUGGING_FACE_HUB_TOKEN"].flatMap(nonEmpty) { return t }
+        let fromEnvironment = env["HF_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? env["HUGGING_FACE_HUB_TOKEN"]
+        if let t = fromEnvironment.flatMap(nonEmpty) { return t }
         let path: String
         if let explicit = env["HF_TOKEN_PATH"].flatMap(nonEmpty) {
             path = explicit
@@ -41,8 +43,9 @@ public struct HubEndpoint: Sendable {
         return nonEmpty(String(decoding: data, as: UTF8.self))
     }
 
+    /// huggingface_hub's `_clean_token`: drop CR and LF anywhere, trim, nil when empty.
     private static func nonEmpty(_ s: String) -> String? {
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = s.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: "").trimmingCharacters(in: .whitespaces)
         return t.isEmpty ? nil : t
     }
 

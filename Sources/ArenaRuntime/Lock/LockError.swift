@@ -12,6 +12,8 @@ public enum LockError: Error, CustomStringConvertible, Equatable {
     /// `--locked`: re-resolution changes the lockfile; `diff` is unified-style.
     case wouldChange(path: String, diff: String)
     case unreadableExperiment(path: String, reason: String)
+    /// Several names failed to resolve; one message each, in plan order.
+    case resolutionFailed([String])
     /// `--locked`/`--offline` need the existing lockfile, and it does not parse.
     case unreadableLockfile(String)
 
@@ -30,6 +32,8 @@ public enum LockError: Error, CustomStringConvertible, Equatable {
             return "--locked: re-resolving would change \(path):\n\(diff)"
         case let .unreadableExperiment(path, reason):
             return "\(path): cannot read the experiment file: \(reason)"
+        case let .resolutionFailed(messages):
+            return "\(messages.count) names could not be resolved:\n" + messages.map { "  - \($0)" }.joined(separator: "\n")
         case let .unreadableLockfile(message):
             return message
         }

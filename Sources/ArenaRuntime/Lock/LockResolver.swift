@@ -32,7 +32,9 @@ public struct LockResolver: Sendable {
     }
 
     public func resolve(_ plan: ExperimentPlan, experiment: LockedExperiment, git: GitProvenance?, context: Context) async throws -> Lockfile {
+        let taskDatasets = try Self.taskDatasets(plan)
         var session = Session(resolver: self, context: context)
+        if !context.offline { try await session.prefetch(Self.networkRequests(plan, taskDatasets: taskDatasets)) }
         var lock = Lockfile(experiment: experiment, git: git)
 
         for m in plan.models {
@@ -55,25 +57,16 @@ public struct LockResolver: Sendable {
 
         for d in plan.datasets { if let locked = try await session.dataset(d) { lock.datasets.append(locked) } }
 
-        var taskNames = Set<String>()
-        var hubDatasets: [String: String] = [:]
+        let taskNames = Set(plan.runs.flatMap { $0.tasks.map(\.name) })
         for run in plan.runs {
-            for task in run.tasks {
-                taskNames.insert(task.name)
-                if task.dataset == nil {
-                    guard let entry = TaskDatasetTable.entry(for: task.name) else { throw LockError.unknownTaskDataset(task: task.name) }
-                    if hubDatasets[entry.id] == nil { hubDatasets[entry.id] = task.name }
-                }
-            }
             lock.runs.append(LockedRun(model: run.model, engine: run.engine, cell: run.cell, tasks: run.tasks.map { t in
                 var effective = t
                 effective.limit = t.limit ?? plan.limit
                 return effective
             }))
         }
-        for id in hubDatasets.keys.sorted() {
-            let label = "dataset of task '\(hubDatasets[id] ?? id)'"
-            if let sha = try await session.hubSHA(.dataset, id: id, revision: "main", label: label) {
+        for (id, task) in taskDatasets {
+            if let sha = try await session.hubSHA(.dataset, id: id, revision: "main", label: "dataset of task '\(task)'") {
                 lock.taskDatasets.append(LockedHubDataset(id: id, revision: "main", sha: sha))
             }
         }
@@ -90,6 +83,47 @@ public struct LockResolver: Sendable {
         return lock
     }
 
+    /// Hub dataset repositories read by tasks without a `dataset(...)` override, sorted by id, each
+    /// with the first task (in plan order) that reads it.
+    static func taskDatasets(_ plan: ExperimentPlan) throws -> [(id: String, task: String)] {
+        var firstTask: [String: String] = [:]
+        for task in plan.runs.flatMap(\.tasks) where task.dataset == nil {
+            guard let entry = TaskDatasetTable.entry(for: task.name) else { throw LockError.unknownTaskDataset(task: task.name) }
+            if firstTask[entry.id] == nil { firstTask[entry.id] = task.name }
+        }
+        return firstTask.keys.sorted().map { ($0, firstTask[$0] ?? $0) }
+    }
+
+    /// Everything that needs a request, in plan order, without repeats.
+    static func networkRequests(_ plan: ExperimentPlan, taskDatasets: [(id: String, task: String)]) -> [PinRequest] {
+        var out: [PinRequest] = []
+        func add(_ r: PinRequest) { if !out.contains(r) { out.append(r) } }
+        for m in plan.models where !m.isLocalPath && !HubRevisionResolver.isCommitSHA(m.revision) {
+            add(.hub(.model, id: m.id, revision: m.revision))
+        }
+        for e in plan.engines {
+            if let image = e.image, (try? ImageReference.parse(image))?.digest == nil { add(.image(image)) }
+        }
+        for d in plan.datasets where !d.isLocalPath && !HubRevisionResolver.isCommitSHA(d.revision) {
+            add(.hub(.dataset, id: d.id, revision: d.revision))
+        }
+        for d in taskDatasets { add(.hub(.dataset, id: d.id, revision: "main")) }
+        return out
+    }
+
+    enum PinRequest: Hashable, Sendable {
+        case hub(HubRepoKind, id: String, revision: String)
+        case image(String)
+    }
+
+    enum Pin: Sendable {
+        case sha(String)
+        case image(ResolvedImage)
+    }
+
+    /// Requests in flight at once while prefetching.
+    static let maxConcurrentRequests = 6
+
     /// Resolution state for one lock: caches repeated names, collects what offline mode cannot pin.
     private struct Session {
         let resolver: LockResolver
@@ -103,6 +137,51 @@ public struct LockResolver: Sendable {
             self.context = context
         }
 
+        /// Resolves every request concurrently into the caches. One failure is rethrown as it is;
+        /// several are reported together, in plan order.
+        mutating func prefetch(_ requests: [PinRequest]) async throws {
+            let hub = resolver.hub, registry = resolver.registry
+            var results: [PinRequest: Result<Pin, any Error>] = [:]
+            try await withThrowingTaskGroup(of: (PinRequest, Result<Pin, any Error>).self) { group in
+                var pending = requests[...]
+                func launch() {
+                    guard let request = pending.popFirst() else { return }
+                    group.addTask {
+                        do {
+                            switch request {
+                            case let .hub(kind, id, revision): return (request, .success(.sha(try await hub.resolve(kind: kind, id: id, revision: revision))))
+                            case let .image(image): return (request, .success(.image(try await registry.resolve(image))))
+                            }
+                        } catch {
+                            return (request, .failure(error))
+                        }
+                    }
+                }
+                for _ in 0..<LockResolver.maxConcurrentRequests { launch() }
+                while let (request, result) = try await group.next() {
+                    results[request] = result
+                    launch()
+                }
+            }
+            var failures: [any Error] = []
+            for request in requests {
+                switch results[request] {
+                case let .success(.sha(sha))?:
+                    if case let .hub(kind, id, revision) = request { hubCache[Self.cacheKey(kind, id, revision)] = sha }
+                case let .success(.image(resolved))?:
+                    if case let .image(image) = request { imageCache[image] = resolved }
+                case let .failure(error)?: failures.append(error)
+                case nil: break
+                }
+            }
+            if failures.count == 1, let only = failures.first { throw only }
+            if !failures.isEmpty { throw LockError.resolutionFailed(failures.map { "\($0)" }) }
+        }
+
+        static func cacheKey(_ kind: HubRepoKind, _ id: String, _ revision: String) -> String {
+            "\(kind.rawValue)\u{0}\(id)\u{0}\(revision)"
+        }
+
         func localPath(_ path: String) -> String {
             path.hasPrefix("/") ? path : context.experimentDirectory.appendingPathComponent(path).path
         }
@@ -110,7 +189,7 @@ public struct LockResolver: Sendable {
         /// nil only offline, with the name recorded in `missing`.
         mutating func hubSHA(_ kind: HubRepoKind, id: String, revision: String, label: String) async throws -> String? {
             if HubRevisionResolver.isCommitSHA(revision) { return revision }
-            let cacheKey = "\(kind.rawValue)\u{0}\(id)\u{0}\(revision)"
+            let cacheKey = Self.cacheKey(kind, id, revision)
             if let sha = hubCache[cacheKey] { return sha }
             var sha: String?
             if context.offline {

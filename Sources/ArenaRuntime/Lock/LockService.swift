@@ -42,11 +42,14 @@ public struct LockService: Sendable {
     }
 
     /// The resolver from the environment: `HF_ENDPOINT`/`HF_TOKEN` and `ARENA_REGISTRY_MIRROR`/`ARENA_REGISTRY_AUTH`.
+    /// `taskCatalog` replaces `LockResolver`'s default catalog when given; retries are reported to `log`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
+                                       taskCatalog: TaskLockCatalog? = nil,
                                        log: (@Sendable (String) -> Void)? = nil) throws -> LockService {
         let client = HTTPClient(log: log)
-        let resolver = LockResolver(hub: HubRevisionResolver(endpoint: .fromEnvironment(env), client: client),
+        var resolver = LockResolver(hub: HubRevisionResolver(endpoint: .fromEnvironment(env), client: client),
                                     registry: RegistryDigestResolver(endpoints: try .fromEnvironment(env), client: client))
+        if let taskCatalog { resolver.taskCatalog = taskCatalog }
         return LockService(resolver: resolver)
     }
 
@@ -72,11 +75,11 @@ public struct LockService: Sendable {
 
         let root: URL
         var provenance: GitProvenance?
-        if let found = try GitProvenanceReader.read(file: file, excluding: relativeLockPath) {
+        if options.noGit {
+            root = try GitProvenanceReader.repositoryRoot(containing: file) ?? currentDirectory.standardizedFileURL
+        } else if let found = try GitProvenanceReader.read(file: file, excluding: relativeLockPath) {
             root = found.root
-            provenance = options.noGit ? nil : found.provenance
-        } else if options.noGit {
-            root = currentDirectory.standardizedFileURL
+            provenance = found.provenance
         } else {
             throw LockError.notInRepository(file: plan.sourcePath)
         }

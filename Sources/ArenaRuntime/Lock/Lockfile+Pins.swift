@@ -7,6 +7,17 @@ extension Lockfile {
     public func task(_ name: String) -> LockedTask? { tasks.first { $0.name == name } }
     public func taskDataset(_ id: String) -> LockedHubDataset? { taskDatasets.first { $0.id == id } }
 
+    /// The folder a lockfile's relative paths start from: the one holding `lockfiles/`.
+    public static func root(ofLockfileAt url: URL) -> URL {
+        url.standardizedFileURL.deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The experiment file this lockfile was made from, given where the lockfile is.
+    public func experimentFile(lockfileAt url: URL) -> URL {
+        experiment.file.hasPrefix("/") ? URL(fileURLWithPath: experiment.file)
+            : Self.root(ofLockfileAt: url).appendingPathComponent(experiment.file)
+    }
+
     /// The plan with every floating name replaced by its pin: Hub model and dataset revisions by
     /// commit SHAs, images by `registry/repository@digest`. Local paths stay as they are (their
     /// content hashes are checked separately). Throws when the plan names something the lockfile

@@ -238,8 +238,62 @@ extension LockServiceTests {
         #expect(pinned.engines[0].image == "docker.io/vllm/vllm-openai@sha256:" + SHA256.hex(s.index))
         #expect(pinned.engines[1] == s.plan.engines[1])
 
+        let experiment = lock.experimentFile(lockfileAt: s.lockURL)
+        #expect(experiment.resolvingSymlinksInPath().path == s.repo.root.appendingPathComponent("experiments/x.arena").path)
+        #expect(SHA256.hex(try Data(contentsOf: experiment)) == lock.experiment.sha256)
+
         var other = s.plan
         other.models[0].revision = "v2"
         #expect(throws: LockMismatchError.self) { try lock.pinning(other) }
+    }
+}
+
+extension LockServiceTests {
+    @Test func everyFailedNameIsReportedAtOnceInPlanOrder() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.cleanUp() } }
+        var plan = s.plan
+        plan.models = [ModelSpec(key: "a", id: "acme/missing-one"), ModelSpec(key: "b", id: "acme/base"), ModelSpec(key: "c", id: "acme/missing-two")]
+        plan.engines[0].image = "vllm/vllm-openai:v9.9.9"
+        let error = await #expect(throws: LockError.self) { try await s.service.lock(plan, options: .init()) }
+        guard case let .resolutionFailed(messages)? = error else {
+            Issue.record("expected resolutionFailed, got \(String(describing: error))")
+            return
+        }
+        #expect(messages.count == 3)
+        #expect(messages[0].contains("acme/missing-one") && messages[0].contains("HTTP 404"))
+        #expect(messages[1].contains("acme/missing-two"))
+        #expect(messages[2].contains("image 'vllm/vllm-openai:v9.9.9'"))
+        #expect(!FileManager.default.fileExists(atPath: s.lockURL.path))
+    }
+
+    @Test func aNameUsedTwiceIsResolvedOnce() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.cleanUp() } }
+        var plan = s.plan
+        plan.models.append(ModelSpec(key: "again", id: "acme/base"))
+        plan.engines.append(EngineSpec(key: "second", kind: .vllm, image: "vllm/vllm-openai:v0.8.5", tensorParallel: 2))
+        _ = try await s.service.lock(plan, options: .init())
+        let paths = await s.server.requests.map(\.path)
+        #expect(paths.filter { $0 == "/api/models/acme/base/revision/main" }.count == 1)
+        #expect(paths.filter { $0 == "/v2/vllm/vllm-openai/manifests/v0.8.5" }.count == 1)
+        let lock = try LockfileReader.read(path: s.lockURL.path)
+        #expect(lock.model("again")?.sha == lock.model("base")?.sha)
+        #expect(lock.engine("second")?.imageDigest == lock.engine("server")?.imageDigest)
+    }
+}
+
+extension LockServiceTests {
+    @Test func noGitInsideARepositoryStillLocksAtItsRootWithoutProvenance() async throws {
+        let s = try await Self.setUp()
+        defer { Task { await s.cleanUp() } }
+        let service = LockService(resolver: s.service.resolver, currentDirectory: s.repo.root.appendingPathComponent("experiments"))
+        var plan = s.plan
+        plan.sourcePath = "x.arena"
+        // The lockfile is outside the current directory, so it is shown by its absolute path.
+        #expect(try await service.lock(plan, options: .init(noGit: true)) == .written(path: s.lockURL.path))
+        let lock = try LockfileReader.read(path: s.lockURL.path)
+        #expect(lock.git == nil)
+        #expect(lock.experiment.file == "experiments/x.arena")
     }
 }

@@ -6,6 +6,8 @@ import Foundation
 struct RecordedRequest: Sendable {
     var method: String
     var path: String
+    /// The path exactly as sent, percent-encoding kept.
+    var rawPath: String
     var query: [String: String]
     var headers: [String: String]
 }
@@ -43,7 +45,8 @@ final class LoopbackServer: Sendable {
             for (key, value) in request.headers { headers[key.rawValue.lowercased()] = value }
             var query: [String: String] = [:]
             for item in request.query { query[item.name] = item.value }
-            let recorded = RecordedRequest(method: request.method.rawValue, path: request.path, query: query, headers: headers)
+            let recorded = RecordedRequest(method: request.method.rawValue, path: request.path,
+                                           rawPath: request.target.path(percentEncoded: true), query: query, headers: headers)
             await recorder.add(recorded)
             let index = await recorder.requests.count
             let stub = await respond(recorded, index)
