@@ -1,5 +1,5 @@
-/// Python `str` operations on code points, as lm-eval's task code applies them.
-enum PythonText {
+/// Python `str` operations on code points, as lm-eval's task templates and utils.py apply them.
+enum TaskText {
     /// `str.isspace()` for one code point: bidirectional class WS, B or S, or category Zs.
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
