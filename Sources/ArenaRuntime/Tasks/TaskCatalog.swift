@@ -84,6 +84,7 @@ public enum TaskCatalog {
             "target_delimiter": .string(task.targetDelimiter),
             "fewshot_delimiter": .string(task.fewshotDelimiter),
             "num_fewshot": .int(task.defaultFewshot),
+            "num_fewshot_fixed": .bool(task.fewshotFixedAtZero),
             "sampler": .string(task.sampler.rawValue),
             "fewshot_excludes_eval_doc": .bool(task.fewshotExcludesEvalDoc),
             "scoring": .string(task.scoring.rawValue),

@@ -92,6 +92,8 @@ public struct TaskDefinition: Sendable {
     public var fewshotDelimiter: String
     /// The n-shot used when none is asked for.
     public var defaultFewshot: Int
+    /// True when the task config sets `num_fewshot: 0`: lm-eval then ignores any requested n-shot.
+    public var fewshotFixedAtZero: Bool = false
     public var sampler: FewShotSamplerKind
     /// lm-eval passes the eval document to the sampler (draw n+1, drop the doc, keep n) when the
     /// configured few-shot split equals the configured test split; this is that comparison's result.
@@ -110,6 +112,12 @@ public struct TaskDefinition: Sendable {
     public var docToText: @Sendable (JSONValue) throws -> String
     public var docToTarget: @Sendable (JSONValue) throws -> TaskTarget
     public var docToChoice: (@Sendable (JSONValue) throws -> [String])?
+
+    /// The n-shot lm-eval uses when `requested` is asked for (nil: none asked).
+    public func effectiveFewshot(requested: Int?) -> Int {
+        if fewshotFixedAtZero { return 0 }
+        return requested ?? defaultFewshot
+    }
 
     /// `build_qa_turn`'s answer text for a few-shot example.
     public func fewshotAnswer(_ doc: JSONValue) throws -> String {

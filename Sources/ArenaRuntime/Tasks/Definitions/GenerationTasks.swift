@@ -89,7 +89,7 @@ enum GenerationTasks {
         if !spans.isEmpty { return spans }
         guard let date = answer["date"]?.objectValue else { throw fields.error("answer.date", "expected an object with day, month, year") }
         let parts = ["day", "month", "year"].map { DocumentFields.render(date[$0] ?? .string("")) }
-        return [PythonText.strip(parts.joined(separator: " "))]
+        return [TaskText.strip(parts.joined(separator: " "))]
     }
 }
 
@@ -116,7 +116,7 @@ enum MMLUTasks {
                 guard let choices = try fields.value("choices").arrayValue, choices.count >= 4 else {
                     throw fields.error("choices", "expected a list of four choices")
                 }
-                var text = PythonText.strip(try fields.string("question"))
+                var text = TaskText.strip(try fields.string("question"))
                 for (letter, choice) in zip(["A", "B", "C", "D"], choices) {
                     text += "\n\(letter). " + DocumentFields.render(choice)
                 }

@@ -49,11 +49,11 @@ enum MultipleChoiceTasks {
         ],
         processDoc: { doc in
             let fields = DocumentFields("hellaswag", doc)
-            let context = try fields.string("ctx_a") + " " + PythonText.capitalize(try fields.string("ctx_b"))
+            let context = try fields.string("ctx_a") + " " + TaskText.capitalize(try fields.string("ctx_b"))
             let query = try hellaswagPreprocess(fields.string("activity_label") + ": " + context)
             let choices = try fields.strings("endings").map(hellaswagPreprocess)
             let labelText = DocumentFields.render(try fields.value("label"))
-            guard let gold = Int(PythonText.strip(labelText)) else { throw fields.error("label", "'\(labelText)' is not an integer") }
+            guard let gold = Int(TaskText.strip(labelText)) else { throw fields.error("label", "'\(labelText)' is not an integer") }
             return try fields.adding([
                 "query": .string(query), "choices": .array(choices.map { .string($0) }), "gold": .int(gold),
             ])
@@ -68,10 +68,10 @@ enum MultipleChoiceTasks {
 
     /// hellaswag's `preprocess`.
     static func hellaswagPreprocess(_ raw: String) throws -> String {
-        var text = PythonText.strip(raw)
-        text = PythonText.replace(text, " [title]", with: ". ")
+        var text = TaskText.strip(raw)
+        text = TaskText.replace(text, " [title]", with: ". ")
         text = removeBracketed(text)
-        return PythonText.replace(text, "  ", with: " ")
+        return TaskText.replace(text, "  ", with: " ")
     }
 
     /// `re.sub("\\[.*?\\]", "", text)`: each `[` up to the nearest `]` on the same line removed.
@@ -152,7 +152,7 @@ enum MultipleChoiceTasks {
             if let end = matchAt(i) {
                 let match = String(String.UnicodeScalarView(s[i..<end]))
                 let tail = String(String.UnicodeScalarView(Array(match.unicodeScalars).dropFirst(4)))
-                choices.append(PythonText.rstrip(tail, characters: [" ", ","]))
+                choices.append(TaskText.rstrip(tail, characters: [" ", ","]))
                 i = end > i ? end : i + 1
             } else {
                 i += 1
@@ -166,7 +166,7 @@ enum MultipleChoiceTasks {
 enum TemplateTarget {
     /// Digits become an int when the task has choices; otherwise the text stays.
     static func fromRendered(_ text: String, hasChoices: Bool) -> TaskTarget {
-        if hasChoices, PythonText.isDigit(text), let index = Int(text) { return .index(index) }
+        if hasChoices, TaskText.isDigit(text), let index = Int(text) { return .index(index) }
         return .text(text)
     }
 }

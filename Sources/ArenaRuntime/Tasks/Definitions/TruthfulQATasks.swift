@@ -42,7 +42,7 @@ enum TruthfulQATasks {
                 let fields = DocumentFields(name, doc)
                 return try DocumentFields.strings(fields.nested(targets, "choices"), field: "\(targets).choices", fail: fields.error)
             }
-        )
+        ).fixingFewshotAtZero()
     }
 
     static let mc1 = multipleChoice(name: "truthfulqa_mc1", version: "2.0", targets: "mc1_targets", scoring: .multipleChoiceAcc)
@@ -81,7 +81,7 @@ enum TruthfulQATasks {
             let incorrect = formatAnswers(try fields.strings("incorrect_answers"))
             if !correct.contains("I have no comment.") { correct.append("I have no comment.") }
             return try fields.adding([
-                "question": .string(PythonText.strip(try fields.string("question"))),
+                "question": .string(TaskText.strip(try fields.string("question"))),
                 "correct_answers": .array(correct.map { .string($0) }),
                 "incorrect_answers": .array(incorrect.map { .string($0) }),
             ])
@@ -91,14 +91,23 @@ enum TruthfulQATasks {
         },
         docToTarget: { _ in .text(" ") },
         docToChoice: nil
-    )
+    ).fixingFewshotAtZero()
 
     /// `_format_answers`: strip, drop empty answers, end each with a period.
     static func formatAnswers(_ answers: [String]) -> [String] {
         answers.compactMap { raw in
-            let answer = PythonText.strip(raw)
+            let answer = TaskText.strip(raw)
             if answer.isEmpty { return nil }
             return answer.unicodeScalars.last == "." ? answer : answer + "."
         }
+    }
+}
+
+extension TaskDefinition {
+    /// The definition with `num_fewshot: 0` set in its config (requests for other n-shots ignored).
+    func fixingFewshotAtZero() -> TaskDefinition {
+        var copy = self
+        copy.fewshotFixedAtZero = true
+        return copy
     }
 }
