@@ -11,8 +11,12 @@ import csv
 import importlib.util
 import json
 import os
+import random
 import re
 import sys
+
+import numpy as np
+from scipy.stats import binom
 
 import lm_eval
 import yaml
@@ -146,7 +150,35 @@ def main():
     out["aggregation"] = [{"values": v, "mean": mean(v), "stderr": mean_stderr(v) if len(v) > 1 else None}
                           for v in corpus["aggregation"]]
     out["python_float"] = [{"text": t, "str": python_float(t)} for t in corpus["python_float"]]
+    out["paired"] = paired_cases()
+    out["mcnemar"] = [{"b": b, "c": c, "p": float(min(binom.cdf(min(b, c), b + c, 0.5) * 2, 1))}
+                      for b, c in corpus["mcnemar"]]
+    rs = np.random.RandomState(2024)
+    bounds = [1, 2, 3, 10, 1319, 2**31 + 5, 2**32]
+    out["randint"] = [{"seed": 2024, "bounds": bounds * 3,
+                       "values": [int(rs.randint(0, n)) for n in bounds * 3]}]
     json.dump(out, sys.stdout, ensure_ascii=False)
+
+
+def bootstrap(a, b, iterations, seed, confidence):
+    """The plan PairedStatistics.bootstrapCI documents, in numpy."""
+    d = np.array(a) - np.array(b)
+    rs = np.random.RandomState(seed)
+    n = len(d)
+    means = [d[rs.randint(0, n, size=n)].mean() for _ in range(iterations)]
+    lower, upper = np.percentile(means, [100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2])
+    return {"a": a, "b": b, "iterations": iterations, "seed": seed, "confidence": confidence,
+            "difference": float(d.mean()), "lower": float(lower), "upper": float(upper)}
+
+
+def paired_cases():
+    rnd = random.Random(7)
+    correct_a = [float(rnd.random() < 0.6) for _ in range(300)]
+    correct_b = [float(rnd.random() < 0.5) for _ in range(300)]
+    f1_a = [round(rnd.random(), 2) for _ in range(60)]
+    f1_b = [round(rnd.random(), 2) for _ in range(60)]
+    return [bootstrap(correct_a, correct_b, 1000, 1234, 0.95), bootstrap(f1_a, f1_b, 500, 99, 0.9),
+            bootstrap([1.0], [0.0], 10, 0, 0.95), bootstrap([0.5] * 5, [0.25] * 5, 20, 5, 0.95)]
 
 
 if __name__ == "__main__":
