@@ -8,6 +8,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("native", "sgemm peak; native engine prefill and generation tokens/s"),
     ("tokenizer", "tokens/s encoding and decoding a large text with the native tokenizer"),
     ("check", "parse, check, interpret and plan a generated 200-line experiment; ms per check"),
+    ("metrics", "gsm8k, truthfulqa_gen, DROP scoring and the paired bootstrap on real data"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -27,6 +28,8 @@ case "tokenizer":
     try await TokenizerBench.run(Array(args.dropFirst()))
 case "check":
     try await CheckBench.run(Array(args.dropFirst()))
+case "metrics":
+    try await MetricsBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)

@@ -11,8 +11,12 @@ import csv
 import importlib.util
 import json
 import os
+import random
 import re
 import sys
+
+import numpy as np
+from scipy.stats import binom
 
 import lm_eval
 import yaml
@@ -146,7 +150,80 @@ def main():
     out["aggregation"] = [{"values": v, "mean": mean(v), "stderr": mean_stderr(v) if len(v) > 1 else None}
                           for v in corpus["aggregation"]]
     out["python_float"] = [{"text": t, "str": python_float(t)} for t in corpus["python_float"]]
+    out["fuzz"] = fuzz_cases(gsm8k_answers)
+    out["paired"] = paired_cases()
+    out["mcnemar"] = [{"b": b, "c": c, "p": float(min(binom.cdf(min(b, c), b + c, 0.5) * 2, 1))}
+                      for b, c in corpus["mcnemar"]]
+    rs = np.random.RandomState(2024)
+    bounds = [1, 2, 3, 10, 1319, 2**31 + 5, 2**32]
+    out["randint"] = [{"seed": 2024, "bounds": bounds * 3,
+                       "values": [int(rs.randint(0, n)) for n in bounds * 3]}]
     json.dump(out, sys.stdout, ensure_ascii=False)
+
+
+FUZZ_PATTERNS = ["#### (\\-?[0-9\\.\\,]+)", "(-?[$0-9.,]{2,})|(-?[0-9]+)", "(?s).*#### ", "\\.$", "\\b(a|an|the)\\b",
+                 "\\s+", "\\w+", "[^a-z0-9]+", "(\\d+)(?:,(\\d+))*", "a*?b|.", "(?i)the|\\$", "^\\W*|\\W*$"]
+
+
+def fuzz_text(rnd, alphabet, pieces, longest):
+    return "".join(rnd.choice(alphabet) if rnd.random() < 0.8 else rnd.choice(pieces)
+                   for _ in range(rnd.randint(0, longest)))
+
+
+def fuzz_cases(gsm8k_answers):
+    """Seeded random inputs over the characters each metric reacts to."""
+    rnd = random.Random(20261126)
+    numeric = list("0123456789$.,-# \n\tx")
+    numeric_pieces = ["#### ", "####", "-$", "1,000", "The answer is ", "\u0663", "\u00a0", ".\n"]
+    words = list("aAnNtThHeE 0123456789.,-$%'\t\n_+\u00e9\u2013\u0130\u03a3")
+    word_pieces = ["the ", "an ", "A ", "1e3", "nan", "-5", "1_000", " the-", "May 5, 2010", "\u0663"]
+    prose = list("abcXYZ 0123456789.,;:!?'\"()[]{}-\u2014\u00ab\u00bb$\u20ac%&*+=<>/\\@#\u00a9\u00b2\u00bd\u3002\u65e5")
+    prose_pieces = ["the cat ", "3.14", "1,000", " . ", "end.", "don't", "\U0001F600", "\u00a0"]
+    out = {"gsm8k": [], "regex": [], "drop": [], "bleu": []}
+    for i in range(400):
+        response = fuzz_text(rnd, numeric, numeric_pieces, 30)
+        out["gsm8k"].append(gsm8k_case(response, gsm8k_answers[i] if i % 2 else response))
+    for i in range(300):
+        pattern = FUZZ_PATTERNS[i % len(FUZZ_PATTERNS)]
+        text = fuzz_text(rnd, words + numeric, word_pieces + numeric_pieces, 25)
+        out["regex"].append({"pattern": pattern, "text": text, "sub": re.sub(pattern, "", text),
+                             "findall": findall(pattern, text)})
+    for _ in range(300):
+        prediction = fuzz_text(rnd, words, word_pieces, 12)
+        golds = [[fuzz_text(rnd, words, word_pieces, 8) for _ in range(rnd.randint(1, 3))] for _ in range(rnd.randint(1, 3))]
+        if rnd.random() < 0.3:
+            golds.append([prediction])
+        result = drop.process_results({"answers": [tuple(g) for g in golds]}, [prediction])
+        out["drop"].append({"prediction": prediction, "golds": golds, "normalized": drop._normalize(prediction),
+                            "em": float(result["em"]), "f1": float(result["f1"])})
+    for _ in range(120):
+        hypothesis = fuzz_text(rnd, prose, prose_pieces, 30)
+        reference = hypothesis if rnd.random() < 0.2 else fuzz_text(rnd, prose, prose_pieces, 30)
+        out["bleu"].append({"hypothesis": hypothesis, "reference": reference,
+                            "score": float(truthfulqa.bleu([[reference]], [hypothesis])),
+                            "rouge": {k: float(v) for k, v in truthfulqa.rouge([reference], [hypothesis]).items()}})
+    return out
+
+
+def bootstrap(a, b, iterations, seed, confidence):
+    """The plan PairedStatistics.bootstrapCI documents, in numpy."""
+    d = np.array(a) - np.array(b)
+    rs = np.random.RandomState(seed)
+    n = len(d)
+    means = [d[rs.randint(0, n, size=n)].mean() for _ in range(iterations)]
+    lower, upper = np.percentile(means, [100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2])
+    return {"a": a, "b": b, "iterations": iterations, "seed": seed, "confidence": confidence,
+            "difference": float(d.mean()), "lower": float(lower), "upper": float(upper)}
+
+
+def paired_cases():
+    rnd = random.Random(7)
+    correct_a = [float(rnd.random() < 0.6) for _ in range(300)]
+    correct_b = [float(rnd.random() < 0.5) for _ in range(300)]
+    f1_a = [round(rnd.random(), 2) for _ in range(60)]
+    f1_b = [round(rnd.random(), 2) for _ in range(60)]
+    return [bootstrap(correct_a, correct_b, 1000, 1234, 0.95), bootstrap(f1_a, f1_b, 500, 99, 0.9),
+            bootstrap([1.0], [0.0], 10, 0, 0.95), bootstrap([0.5] * 5, [0.25] * 5, 20, 5, 0.95)]
 
 
 if __name__ == "__main__":

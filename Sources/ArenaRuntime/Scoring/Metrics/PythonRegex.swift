@@ -7,6 +7,12 @@ public struct PythonRegex: Sendable {
     let root: RegexNode
     let groupCount: Int
     let multiline: Bool
+    /// The pattern starts with `.*` matching anything (DOTALL): if no match starts at the first
+    /// position tried, none starts later either (`.*` could have consumed up to there).
+    let startsWithUnboundedAny: Bool
+    /// What the first code point of any match must satisfy, where the pattern begins by
+    /// consuming one; lets the search skip start positions without running the matcher.
+    let leadingTest: ScalarTest?
 
     public init(_ pattern: String) throws {
         var parser = PythonRegexParser(pattern)
@@ -14,6 +20,24 @@ public struct PythonRegex: Sendable {
         groupCount = parser.groupCount
         multiline = parser.multiline
         self.pattern = pattern
+        var first = root
+        while case let .sequence(items) = first, let head = items.first { first = head }
+        leadingTest = PythonRegex.leadingTest(of: root)
+        if case let .repetition(.scalar(.any), 0, nil, _) = first {
+            startsWithUnboundedAny = true
+        } else {
+            startsWithUnboundedAny = false
+        }
+    }
+
+    private static func leadingTest(of node: RegexNode) -> ScalarTest? {
+        switch node {
+        case let .scalar(test): return test
+        case let .sequence(items): return items.first.flatMap(leadingTest(of:))
+        case let .group(_, inner): return leadingTest(of: inner)
+        case let .repetition(inner, minimum, _, _) where minimum >= 1: return leadingTest(of: inner)
+        default: return nil
+        }
     }
 
     /// One match: the whole span and each group's span (nil where the group did not take part),
@@ -83,6 +107,10 @@ public struct PythonRegex: Sendable {
         let matcher = RegexMatcher(text: scalars, groupCount: groupCount, multiline: multiline)
         var start = from
         while start <= scalars.count {
+            if let leadingTest {
+                while start < scalars.count, !leadingTest.matches(scalars[start]) { start += 1 }
+                if start == scalars.count { return nil }
+            }
             var end = -1
             let found = matcher.match(root, at: start) { position in
                 if mustAdvance && start == from && position == start { return false }
@@ -92,6 +120,7 @@ public struct PythonRegex: Sendable {
             if found {
                 return Match(range: start..<end, groups: matcher.groupRanges())
             }
+            if startsWithUnboundedAny { return nil }
             matcher.resetGroups()
             start += 1
         }
