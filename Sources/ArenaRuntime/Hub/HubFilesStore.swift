@@ -34,10 +34,7 @@ public struct HubFilesStore: Sendable {
         }
         var source = revision
         var entries = try api.listFiles(repo: repo, revision: revision)
-        var chosen = HubFilesSelection.select(entries.map(\.path), config: config, split: split)
-        if chosen.isEmpty {
-            chosen = HubFilesSelection.select(entries.map(\.path), config: config, split: split, extensions: ["jsonl", "ndjson", "csv"])
-        }
+        var chosen = try choose(entries, repo: repo, revision: revision, config: config, split: split)
         if chosen.isEmpty {
             let ownParquet = entries.map(\.path).filter { $0.hasSuffix(".parquet") }
             do {
@@ -60,6 +57,25 @@ public struct HubFilesStore: Sendable {
         }
         try cache.recordSplit(repo: repo, revision: revision, config: config, split: split, files: files)
         return files
+    }
+
+    /// The dataset's own files for the config and split: those its card's `configs` section names
+    /// when it has one for them; else Parquet files by folder and name; else JSONL/CSV ones, unless
+    /// the dataset is built by a loading script (whose raw files are not the dataset's rows).
+    private func choose(_ entries: [HubTreeEntry], repo: String, revision: String, config: String?, split: String) throws -> [String] {
+        let paths = entries.map(\.path)
+        if paths.contains("README.md") {
+            let card = try api.fetch(repo: repo, revision: revision, path: "README.md")
+            if let readme = HubFilesReadme(String(decoding: card, as: UTF8.self)),
+               let listed = readme.files(paths, config: config, split: split), !listed.isEmpty {
+                return listed
+            }
+        }
+        let parquet = HubFilesSelection.select(paths, config: config, split: split)
+        if !parquet.isEmpty { return parquet }
+        let hasLoadingScript = paths.contains { !$0.contains("/") && $0.hasSuffix(".py") }
+        if hasLoadingScript { return [] }
+        return HubFilesSelection.select(paths, config: config, split: split, extensions: ["jsonl", "ndjson", "csv"])
     }
 
     /// One file into the cache: reused when the index already maps it to a present blob,

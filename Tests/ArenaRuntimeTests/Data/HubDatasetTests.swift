@@ -31,6 +31,18 @@ import Testing
                                      "default/train/0000.parquet": try parquet("gsm8k_zstd")],
                 ],
                 branches: ["refs/convert/parquet": dropConversion]),
+            "card/configs": LoopbackHub.Repo(commits: [gsm8kCommit: [
+                "README.md": Data("---\nconfigs:\n- config_name: custom\n  data_files:\n  - split: test\n    path: files/holdout*.parquet\n---\n# Card\n".utf8),
+                "files/holdout.parquet": try parquet("drop_snappy"),
+                "custom/test-00000-of-00001.parquet": try parquet("gsm8k_zstd"),
+            ]]),
+            "script/built": LoopbackHub.Repo(
+                commits: [
+                    dropCommit: ["built.py": Data("# loading script\n".utf8),
+                                 "data/built_val.jsonl": Data("{\"raw\": true}\n".utf8)],
+                    dropConversion: ["default/validation/0000.parquet": try parquet("drop_snappy")],
+                ],
+                branches: ["refs/convert/parquet": dropConversion]),
             "local/jsonl-only": LoopbackHub.Repo(commits: [gsm8kCommit: [
                 "data/test.jsonl": Data("{\"q\": \"one\"}\n{\"q\": \"two\"}\n".utf8),
             ]]),
@@ -209,10 +221,40 @@ extension HubDatasetTests {
         let first = try await offPool { try Self.loader(hub, cache: cache).load(source, split: "test") }
         let sha = try #require(first.files.first?.sha256)
         try Data("damaged".utf8).write(to: cache.appendingPathComponent("blobs/sha256/\(sha)"))
-        let downloadsBefore = hub.requests.filter { $0.contains("/resolve/") }.count
+        let downloadsBefore = hub.requests.filter { $0.contains("/resolve/") && $0.hasSuffix(".parquet") }.count
         let second = try await offPool { try Self.loader(hub, cache: cache).load(source, split: "test") }
         await hub.stop()
         #expect(second == first)
-        #expect(hub.requests.filter { $0.contains("/resolve/") }.count == downloadsBefore + 1)
+        #expect(hub.requests.filter { $0.contains("/resolve/") && $0.hasSuffix(".parquet") }.count == downloadsBefore + 1)
+    }
+}
+
+extension HubDatasetTests {
+    /// A card's `configs` section decides the files, over the folder-and-name rule.
+    @Test func datasetCardConfigsChooseTheFiles() async throws {
+        let hub = LoopbackHub(repos: try Self.repos())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let split = try await offPool {
+            try Self.loader(hub, cache: cache).load(.hub(id: "card/configs", revision: Self.gsm8kCommit, config: "custom"), split: "test")
+        }
+        await hub.stop()
+        #expect(split.files.map(\.path) == ["hf://datasets/card/configs@\(Self.gsm8kCommit)/files/holdout.parquet"])
+        #expect(split.rows == (try Self.expected("drop_snappy")))
+    }
+
+    /// Raw files of a dataset built by a loading script are not its rows: the conversion is read.
+    @Test func loadingScriptDatasetsReadTheConversionNotRawFiles() async throws {
+        let hub = LoopbackHub(repos: try Self.repos())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let split = try await offPool {
+            try Self.loader(hub, cache: cache).load(.hub(id: "script/built", revision: Self.dropCommit, config: nil), split: "validation")
+        }
+        await hub.stop()
+        #expect(split.files.map(\.path) == ["hf://datasets/script/built@\(Self.dropConversion)/default/validation/0000.parquet"])
+        #expect(split.rows == (try Self.expected("drop_snappy")))
     }
 }
