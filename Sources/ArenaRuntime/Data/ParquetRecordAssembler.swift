@@ -19,7 +19,7 @@ struct ParquetRecordAssembler {
         var starts: [[Int]] = []
         for (leafIndex, column) in columns.enumerated() {
             var s: [Int] = []
-            s.reserveCapacity(rowCount + 1)
+            s.reserveCapacity(min(rowCount, 1 << 20) + 1)
             for (i, level) in column.repetitionLevels.enumerated() where level == 0 { s.append(i) }
             guard s.count == rowCount, s.first == 0 || rowCount == 0 else {
                 throw ParquetDecodeError("column '\(schema.leaves[leafIndex].dottedPath)' holds \(s.count) rows, row group says \(rowCount)")
@@ -29,7 +29,7 @@ struct ParquetRecordAssembler {
         }
         var valueCursors = [Int](repeating: 0, count: columns.count)
         var rows: [JSONValue] = []
-        rows.reserveCapacity(rowCount)
+        rows.reserveCapacity(min(rowCount, 1 << 20))
         for row in 0..<rowCount {
             var shreds: [ParquetShred] = []
             shreds.reserveCapacity(columns.count)

@@ -158,6 +158,10 @@ def main(out_dir):
           column_encoding={"i32": "DELTA_BINARY_PACKED", "i64": "DELTA_BINARY_PACKED", "u32": "DELTA_BINARY_PACKED",
                            "s": "DELTA_LENGTH_BYTE_ARRAY", "ls": "DELTA_BYTE_ARRAY", "f32": "BYTE_STREAM_SPLIT",
                            "f64": "BYTE_STREAM_SPLIT", "ints": "DELTA_BINARY_PACKED"})
+    # Many values in few bytes: long null runs and a constant DELTA column.
+    sparse = [{"x": (i if i % 2500 == 0 else None), "c": 7} for i in range(5000)]
+    write(out_dir, "sparse_delta", sparse, pa.schema([("x", pa.int64()), ("c", pa.int64())]), compression="zstd",
+          use_dictionary=False, column_encoding={"x": "PLAIN", "c": "DELTA_BINARY_PACKED"})
 
 
 if __name__ == "__main__":
