@@ -15,7 +15,11 @@ struct ParquetColumnReader {
     let column: ParquetColumnMetadata
 
     func read() throws -> ParquetColumnData {
-        let start = column.dictionaryPageOffset.map { min($0, column.dataPageOffset) } ?? column.dataPageOffset
+        // An empty chunk has nothing to read (writers leave its offsets unset).
+        if column.valueCount == 0 { return ParquetColumnData(definitionLevels: [], repetitionLevels: [], values: []) }
+        // The dictionary page, when there is one, comes first; an offset of 0 means none.
+        var start = column.dataPageOffset
+        if let dictionaryOffset = column.dictionaryPageOffset, dictionaryOffset > 0, dictionaryOffset < start { start = dictionaryOffset }
         guard start >= 4, column.totalCompressedSize >= 0, start + column.totalCompressedSize <= Int64(bytes.count) else {
             throw ParquetDecodeError("column chunk (offset \(start), \(column.totalCompressedSize) bytes) lies outside the file")
         }

@@ -158,6 +158,10 @@ def main(out_dir):
           column_encoding={"i32": "DELTA_BINARY_PACKED", "i64": "DELTA_BINARY_PACKED", "u32": "DELTA_BINARY_PACKED",
                            "s": "DELTA_LENGTH_BYTE_ARRAY", "ls": "DELTA_BYTE_ARRAY", "f32": "BYTE_STREAM_SPLIT",
                            "f64": "BYTE_STREAM_SPLIT", "ints": "DELTA_BINARY_PACKED"})
+    # Lists whose element field is named `item` (pyarrow's older, non-compliant layout), and an empty table.
+    write(out_dir, "truthfulqa_mc_item_lists", TRUTHFULQA_MC, TRUTHFULQA_SCHEMA, compression="snappy",
+          use_compliant_nested_type=False)
+    write(out_dir, "arc_empty", [], ARC_SCHEMA, compression="snappy")
     # Many values in few bytes: long null runs and a constant DELTA column.
     sparse = [{"x": (i if i % 2500 == 0 else None), "c": 7} for i in range(5000)]
     write(out_dir, "sparse_delta", sparse, pa.schema([("x", pa.int64()), ("c", pa.int64())]), compression="zstd",
