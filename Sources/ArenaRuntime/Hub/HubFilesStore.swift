@@ -19,7 +19,10 @@ public struct HubFilesStore: Sendable {
     }
 
     /// The split's files, in read order, each present in the cache once this returns.
-    public func files(repo: String, revision: String, config: String?, split: String) throws -> [HubCachedFile] {
+    /// A branch or tag is first resolved to its commit (remembered in the cache for offline use),
+    /// so what is cached and recorded is always tied to a commit.
+    public func files(repo: String, revision requested: String, config: String?, split: String) throws -> [HubCachedFile] {
+        let revision = try commit(repo: repo, revision: requested)
         let where_ = "dataset \(repo) at \(revision), config '\(config ?? "default")', split '\(split)'"
         if let listed = cache.cachedSplit(repo: repo, revision: revision, config: config, split: split),
            listed.allSatisfy({ cache.hasBlob(sha256: $0.sha256) }) {
@@ -57,6 +60,26 @@ public struct HubFilesStore: Sendable {
         }
         try cache.recordSplit(repo: repo, revision: revision, config: config, split: split, files: files)
         return files
+    }
+
+    /// `revision` itself when it is a commit SHA; otherwise the commit the branch or tag points at
+    /// now (online), or pointed at when last resolved (offline).
+    public func commit(repo: String, revision: String) throws -> String {
+        if Self.isCommitSHA(revision) { return revision.lowercased() }
+        if configuration.offline {
+            guard let known = cache.resolvedRevision(repo: repo, revision: revision) else {
+                throw HubFilesError.offlineMissing("the commit of revision '\(revision)' of dataset \(repo)")
+            }
+            return known
+        }
+        let sha = try api.resolveCommit(repo: repo, revision: revision)
+        guard Self.isCommitSHA(sha) else { throw HubFilesError.request("dataset \(repo): revision '\(revision)' resolved to '\(sha)', not a commit") }
+        try cache.recordResolvedRevision(repo: repo, revision: revision, commit: sha.lowercased())
+        return sha.lowercased()
+    }
+
+    static func isCommitSHA(_ text: String) -> Bool {
+        text.count == 40 && text.allSatisfy { $0.isHexDigit }
     }
 
     /// The dataset's own files for the config and split: those its card's `configs` section names

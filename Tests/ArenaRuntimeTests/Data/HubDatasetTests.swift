@@ -23,7 +23,7 @@ import Testing
                 "main/test-00000-of-00001.parquet": try parquet("gsm8k_zstd"),
                 "main/train-00000-of-00001.parquet": try parquet("arc_none_plain_v1"),
                 "socratic/test-00000-of-00001.parquet": try parquet("drop_snappy"),
-            ]]),
+            ]], branches: ["main": gsm8kCommit]),
             "EleutherAI/drop": LoopbackHub.Repo(
                 commits: [
                     dropCommit: ["README.md": Data("# DROP\n".utf8), "drop.py": Data("# loading script\n".utf8)],
@@ -256,5 +256,26 @@ extension HubDatasetTests {
         await hub.stop()
         #expect(split.files.map(\.path) == ["hf://datasets/script/built@\(Self.dropConversion)/default/validation/0000.parquet"])
         #expect(split.rows == (try Self.expected("drop_snappy")))
+    }
+}
+
+extension HubDatasetTests {
+    /// A branch name is resolved to its commit, which is what is cached and recorded; offline, the
+    /// last resolution is used.
+    @Test func branchIsResolvedToItsCommit() async throws {
+        let hub = LoopbackHub(repos: try Self.repos())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let source = DatasetSource.hub(id: "openai/gsm8k", revision: "main", config: "main")
+        let online = try await offPool { try Self.loader(hub, cache: cache).load(source, split: "test") }
+        await hub.stop()
+        #expect(online.files.map(\.path) == ["hf://datasets/openai/gsm8k@\(Self.gsm8kCommit)/main/test-00000-of-00001.parquet"])
+        #expect(hub.requests.contains("/api/datasets/openai/gsm8k/revision/main"))
+        let offline = try Self.loader(hub, cache: cache, offline: true).load(source, split: "test")
+        #expect(offline == online)
+        #expect(throws: HubFilesError.offlineMissing("the commit of revision 'dev' of dataset openai/gsm8k")) {
+            try Self.loader(hub, cache: cache, offline: true).load(.hub(id: "openai/gsm8k", revision: "dev", config: "main"), split: "test")
+        }
     }
 }
