@@ -20,13 +20,14 @@ struct ParquetColumnReader {
         // The dictionary page, when there is one, comes first; an offset of 0 means none.
         var start = column.dataPageOffset
         if let dictionaryOffset = column.dictionaryPageOffset, dictionaryOffset > 0, dictionaryOffset < start { start = dictionaryOffset }
-        guard start >= 4, column.totalCompressedSize >= 0, start + column.totalCompressedSize <= Int64(bytes.count) else {
+        let (end, overflow) = start.addingReportingOverflow(column.totalCompressedSize)
+        guard start >= 4, column.totalCompressedSize >= 0, !overflow, end <= Int64(bytes.count) else {
             throw ParquetDecodeError("column chunk (offset \(start), \(column.totalCompressedSize) bytes) lies outside the file")
         }
         guard column.valueCount >= 0, column.valueCount <= Int64(Int32.max) * 64 else {
             throw ParquetDecodeError("column chunk claims \(column.valueCount) values")
         }
-        var cursor = ByteCursor(bytes, from: Int(start), to: Int(start + column.totalCompressedSize))
+        var cursor = ByteCursor(bytes, from: Int(start), to: Int(end))
         let decoder = ParquetValueDecoder(leaf: leaf)
         var dictionary: [JSONValue]?
         var result = ParquetColumnData(definitionLevels: [], repetitionLevels: [], values: [])
@@ -114,8 +115,13 @@ struct ParquetColumnReader {
 
     private func readDataPageV2(_ body: ArraySlice<UInt8>, header: ParquetPageHeader, decoder: ParquetValueDecoder,
                                 dictionary: [JSONValue]?, into result: inout ParquetColumnData) throws -> Int {
+        guard header.repetitionLevelsLength <= body.count, header.definitionLevelsLength <= body.count else {
+            throw ParquetDecodeError("level lengths exceed the page size")
+        }
         let levelsLength = header.repetitionLevelsLength + header.definitionLevelsLength
-        guard levelsLength <= body.count else { throw ParquetDecodeError("level lengths exceed the page size") }
+        guard levelsLength <= body.count, levelsLength <= header.uncompressedSize else {
+            throw ParquetDecodeError("level lengths exceed the page size")
+        }
         let count = header.valueCount
         let levelBytes = Array(body.prefix(levelsLength))
         var repetition: [Int32]?
