@@ -62,6 +62,16 @@ public struct DatasetLoader: Sendable {
         DatasetLoader(hub: HubFilesStore(configuration: .fromEnvironment()))
     }
 
+    /// The async form: the blocking reads and downloads run on a thread of their own, so the
+    /// concurrency pool stays free (for loopback servers, engines, other tasks).
+    public func load(_ source: DatasetSource, split: String) async throws -> LoadedSplit {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try self.load(source, split: split) })
+            }
+        }
+    }
+
     public func load(_ source: DatasetSource, split: String) throws -> LoadedSplit {
         switch source {
         case let .hub(id, revision, config):

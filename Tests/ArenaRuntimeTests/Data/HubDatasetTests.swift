@@ -272,10 +272,27 @@ extension HubDatasetTests {
         await hub.stop()
         #expect(online.files.map(\.path) == ["hf://datasets/openai/gsm8k@\(Self.gsm8kCommit)/main/test-00000-of-00001.parquet"])
         #expect(hub.requests.contains("/api/datasets/openai/gsm8k/revision/main"))
-        let offline = try Self.loader(hub, cache: cache, offline: true).load(source, split: "test")
+        let offline = try await Self.loader(hub, cache: cache, offline: true).load(source, split: "test")
         #expect(offline == online)
         #expect(throws: HubFilesError.offlineMissing("the commit of revision 'dev' of dataset openai/gsm8k")) {
             try Self.loader(hub, cache: cache, offline: true).load(.hub(id: "openai/gsm8k", revision: "dev", config: "main"), split: "test")
         }
+    }
+}
+
+extension HubDatasetTests {
+    /// The async entry point loads from a server running on the concurrency pool without blocking it.
+    @Test func asyncLoadDoesNotBlockThePool() async throws {
+        let hub = LoopbackHub(repos: try Self.repos())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let loader = Self.loader(hub, cache: cache)
+        async let test = loader.load(.hub(id: "openai/gsm8k", revision: Self.gsm8kCommit, config: "main"), split: "test")
+        async let socratic = loader.load(.hub(id: "openai/gsm8k", revision: Self.gsm8kCommit, config: "socratic"), split: "test")
+        let (a, b) = try await (test, socratic)
+        await hub.stop()
+        #expect(a.rows == (try Self.expected("gsm8k_zstd")))
+        #expect(b.rows == (try Self.expected("drop_snappy")))
     }
 }
