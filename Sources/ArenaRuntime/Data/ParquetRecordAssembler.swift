@@ -99,6 +99,14 @@ struct ParquetRecordAssembler {
         let perElement = try elements(lists, node: node)
         let repeatedIsElement = repeated.isLeaf || repeated.children.count > 1 || repeated.name == "array"
             || repeated.name == node.name + "_tuple" || node.element.isMap
+        if node.element.isMap, repeated.children.count == 2 {
+            // A map entry is a [key, value] pair, as pyarrow reads it.
+            let key = repeated.children[0].name, value = repeated.children[1].name
+            return .array(try perElement.map { shreds in
+                let entry = try content(repeated, shreds)
+                return .array([entry[key] ?? .null, entry[value] ?? .null])
+            })
+        }
         if repeatedIsElement {
             return .array(try perElement.map { try content(repeated, $0) })
         }
