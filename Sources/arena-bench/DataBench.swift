@@ -28,7 +28,7 @@ enum DataBench {
             var bytes = 0
             for _ in 0..<iterations {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let split = try loader.load(.local(path: file), split: "test")
+                let split = try await loader.load(.local(path: file), split: "test")
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 rows = split.rows.count
                 bytes = split.files.reduce(0) { $0 + $1.size }

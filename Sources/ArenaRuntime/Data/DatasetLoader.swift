@@ -4,7 +4,8 @@ import Foundation
 public enum DatasetSource: Sendable, Equatable {
     /// A Hub dataset at a commit SHA; `config` nil or "default" for datasets without configs.
     case hub(id: String, revision: String, config: String?)
-    /// A local JSONL (`.jsonl`, `.ndjson`), CSV (`.csv`, with a header) or Parquet file, or a folder
+    /// A local JSONL (`.jsonl`, `.ndjson`), JSON (`.json`: an array of objects, or JSON Lines), CSV
+    /// (`.csv`, with a header) or Parquet file, or a folder
     /// of them from which the split's files are chosen by name.
     case local(path: String)
 }
@@ -43,9 +44,9 @@ public enum DatasetLoaderError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .unsupportedFormat(path): return "\(path): unknown data file type (expected .jsonl, .ndjson, .csv or .parquet)"
+        case let .unsupportedFormat(path): return "\(path): unknown data file type (expected .jsonl, .ndjson, .json, .csv or .parquet)"
         case let .unreadable(path, reason): return "\(path): cannot read: \(reason)"
-        case let .noFiles(path, split): return "\(path): no .jsonl, .csv or .parquet file for split '\(split)'"
+        case let .noFiles(path, split): return "\(path): no .parquet, .jsonl, .json or .csv file for split '\(split)'"
         }
     }
 }
@@ -60,6 +61,16 @@ public struct DatasetLoader: Sendable {
     /// A loader configured from the environment (HF_ENDPOINT, HF_TOKEN, ARENA_CACHE_DIR, ARENA_OFFLINE).
     public static func fromEnvironment() -> DatasetLoader {
         DatasetLoader(hub: HubFilesStore(configuration: .fromEnvironment()))
+    }
+
+    /// The async form: the blocking reads and downloads run on a thread of their own, so the
+    /// concurrency pool stays free (for loopback servers, engines, other tasks).
+    public func load(_ source: DatasetSource, split: String) async throws -> LoadedSplit {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try self.load(source, split: split) })
+            }
+        }
     }
 
     public func load(_ source: DatasetSource, split: String) throws -> LoadedSplit {
@@ -105,7 +116,7 @@ public struct DatasetLoader: Sendable {
         var paths = [path]
         if isDirectory.boolValue {
             let listed = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String]) ?? []
-            let chosen = HubFilesSelection.select(listed, config: nil, split: split, extensions: ["parquet", "jsonl", "ndjson", "csv"])
+            let chosen = HubFilesSelection.select(listed, config: nil, split: split, extensions: ["parquet", "jsonl", "ndjson", "json", "csv"])
             guard !chosen.isEmpty else { throw DatasetLoaderError.noFiles(path: path, split: split) }
             paths = chosen.map { (path as NSString).appendingPathComponent($0) }
         }
@@ -128,6 +139,7 @@ public struct DatasetLoader: Sendable {
         if lowered.hasSuffix(".parquet") { return try ParquetFile(bytes: [UInt8](data), name: name).rows() }
         if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") { return try JSONLReader.rows(data, name: name) }
         if lowered.hasSuffix(".csv") { return try CSVReader.rows(data, name: name) }
+        if lowered.hasSuffix(".json") { return try JSONFileReader.rows(data, name: name) }
         throw DatasetLoaderError.unsupportedFormat(path: name)
     }
 }

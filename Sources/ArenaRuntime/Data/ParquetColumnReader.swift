@@ -15,19 +15,24 @@ struct ParquetColumnReader {
     let column: ParquetColumnMetadata
 
     func read() throws -> ParquetColumnData {
-        let start = column.dictionaryPageOffset.map { min($0, column.dataPageOffset) } ?? column.dataPageOffset
-        guard start >= 4, column.totalCompressedSize >= 0, start + column.totalCompressedSize <= Int64(bytes.count) else {
+        // An empty chunk has nothing to read (writers leave its offsets unset).
+        if column.valueCount == 0 { return ParquetColumnData(definitionLevels: [], repetitionLevels: [], values: []) }
+        // The dictionary page, when there is one, comes first; an offset of 0 means none.
+        var start = column.dataPageOffset
+        if let dictionaryOffset = column.dictionaryPageOffset, dictionaryOffset > 0, dictionaryOffset < start { start = dictionaryOffset }
+        let (end, overflow) = start.addingReportingOverflow(column.totalCompressedSize)
+        guard start >= 4, column.totalCompressedSize >= 0, !overflow, end <= Int64(bytes.count) else {
             throw ParquetDecodeError("column chunk (offset \(start), \(column.totalCompressedSize) bytes) lies outside the file")
         }
-        guard column.valueCount >= 0, column.valueCount <= column.totalCompressedSize * 8 + 1 else {
-            throw ParquetDecodeError("column chunk claims \(column.valueCount) values in \(column.totalCompressedSize) bytes")
+        guard column.valueCount >= 0, column.valueCount <= Int64(Int32.max) * 64 else {
+            throw ParquetDecodeError("column chunk claims \(column.valueCount) values")
         }
-        var cursor = ByteCursor(bytes, from: Int(start), to: Int(start + column.totalCompressedSize))
+        var cursor = ByteCursor(bytes, from: Int(start), to: Int(end))
         let decoder = ParquetValueDecoder(leaf: leaf)
         var dictionary: [JSONValue]?
         var result = ParquetColumnData(definitionLevels: [], repetitionLevels: [], values: [])
         let expected = Int(column.valueCount)
-        result.definitionLevels.reserveCapacity(expected)
+        result.definitionLevels.reserveCapacity(min(expected, 1 << 20))
         var entries = 0
         var pageNumber = 0
         while entries < expected {
@@ -55,9 +60,11 @@ struct ParquetColumnReader {
                     var values = ByteCursor(raw)
                     dictionary = try decoder.plain(&values, count: header.valueCount)
                 case .dataPage:
+                    try checkRoom(header, remaining: expected - entries)
                     let raw = try ParquetDecompression.decompress(body, codec: column.codec, uncompressedSize: header.uncompressedSize)
                     entries += try readDataPageV1(raw, header: header, decoder: decoder, dictionary: dictionary, into: &result)
                 case .dataPageV2:
+                    try checkRoom(header, remaining: expected - entries)
                     entries += try readDataPageV2(body, header: header, decoder: decoder, dictionary: dictionary, into: &result)
                 case .indexPage, nil:
                     break
@@ -71,6 +78,12 @@ struct ParquetColumnReader {
             throw ParquetDecodeError("pages hold \(entries) values, column chunk metadata says \(expected)")
         }
         return result
+    }
+
+    private func checkRoom(_ header: ParquetPageHeader, remaining: Int) throws {
+        guard header.valueCount <= remaining else {
+            throw ParquetDecodeError("page holds \(header.valueCount) values, only \(remaining) remain in the column chunk")
+        }
     }
 
     private func levelBitWidth(_ maxLevel: Int) -> Int {
@@ -102,8 +115,13 @@ struct ParquetColumnReader {
 
     private func readDataPageV2(_ body: ArraySlice<UInt8>, header: ParquetPageHeader, decoder: ParquetValueDecoder,
                                 dictionary: [JSONValue]?, into result: inout ParquetColumnData) throws -> Int {
+        guard header.repetitionLevelsLength <= body.count, header.definitionLevelsLength <= body.count else {
+            throw ParquetDecodeError("level lengths exceed the page size")
+        }
         let levelsLength = header.repetitionLevelsLength + header.definitionLevelsLength
-        guard levelsLength <= body.count else { throw ParquetDecodeError("level lengths exceed the page size") }
+        guard levelsLength <= body.count, levelsLength <= header.uncompressedSize else {
+            throw ParquetDecodeError("level lengths exceed the page size")
+        }
         let count = header.valueCount
         let levelBytes = Array(body.prefix(levelsLength))
         var repetition: [Int32]?

@@ -4,8 +4,14 @@ import Foundation
 /// Page decompression through libsnappy, libzstd and zlib. The output size comes from the page
 /// header and is checked against what the codec produced.
 enum ParquetDecompression {
+    /// The largest page the reader accepts (1 GiB); larger sizes come from corrupt headers.
+    static let maxPageSize = 1 << 30
+
     static func decompress(_ input: ArraySlice<UInt8>, codec: Int64, uncompressedSize: Int) throws -> [UInt8] {
         guard let kind = ParquetCodec(rawValue: codec) else { throw ParquetDecodeError("unknown compression codec #\(codec)") }
+        guard uncompressedSize >= 0, uncompressedSize <= maxPageSize else {
+            throw ParquetDecodeError("page size \(uncompressedSize) is outside 0...\(maxPageSize) bytes")
+        }
         switch kind {
         case .uncompressed:
             guard input.count == uncompressedSize else {

@@ -89,13 +89,14 @@ enum ParquetEncodings {
               (blockSize / miniblocks) % 32 == 0, blockSize <= 1 << 20 else {
             throw ParquetDecodeError("DELTA_BINARY_PACKED header is invalid (block size \(blockSize), \(miniblocks) miniblocks)")
         }
-        // Each value takes at least one bit somewhere; a count far beyond the data is corrupt.
-        guard total <= UInt64(cursor.remaining) * 8 + blockSize + 1 else {
+        // Every block takes at least two bytes (minimum delta and a bit width); more values than
+        // that allows is corrupt.
+        guard total <= (UInt64(cursor.remaining) / 2 + 1) * blockSize + 1 else {
             throw ParquetDecodeError("DELTA_BINARY_PACKED claims \(total) values in \(cursor.remaining) bytes")
         }
         let perMiniblock = Int(blockSize / miniblocks)
         var values: [Int64] = []
-        values.reserveCapacity(Int(total))
+        values.reserveCapacity(Int(min(total, 1 << 20)))
         if total == 0 { return values }
         values.append(previous)
         var deltas: [UInt64] = []

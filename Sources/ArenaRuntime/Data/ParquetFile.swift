@@ -51,8 +51,8 @@ public struct ParquetFile: Sendable {
         } catch let error as ParquetDecodeError {
             throw ParquetError(file: name, message: "corrupt footer: \(error.message)")
         }
-        guard metadata.rowCount >= 0, metadata.rowCount <= Int64(bytes.count) * 8 else {
-            throw ParquetError(file: name, message: "footer claims \(metadata.rowCount) rows in \(bytes.count) bytes")
+        guard metadata.rowCount >= 0, metadata.rowCount <= Int64(Int32.max) * 64 else {
+            throw ParquetError(file: name, message: "footer claims \(metadata.rowCount) rows")
         }
         rowCount = Int(metadata.rowCount)
     }
@@ -64,7 +64,7 @@ public struct ParquetFile: Sendable {
     /// All rows, row group after row group.
     public func rows() throws -> [JSONValue] {
         var all: [JSONValue] = []
-        all.reserveCapacity(rowCount)
+        all.reserveCapacity(min(rowCount, 1 << 20))
         for (groupIndex, group) in metadata.rowGroups.enumerated() {
             guard group.columns.count == schema.leaves.count else {
                 throw ParquetError(file: name, message: "row group \(groupIndex) has \(group.columns.count) column chunks, schema has \(schema.leaves.count) leaf columns")

@@ -52,6 +52,7 @@ struct ParquetSchemaElement: Sendable {
         typeLength = Int(s.int(2) ?? 0)
         repetition = ParquetRepetition(rawValue: s.int(3) ?? 0) ?? .required
         childCount = Int(s.int(5) ?? 0)
+        guard childCount >= 0 else { throw ParquetDecodeError("column '\(name)': negative num_children") }
         let converted = s.int(6)
         let logical = s.structure(10)
         isList = converted == 3 || logical?.fields[3] != nil

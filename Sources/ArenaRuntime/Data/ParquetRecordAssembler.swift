@@ -19,7 +19,7 @@ struct ParquetRecordAssembler {
         var starts: [[Int]] = []
         for (leafIndex, column) in columns.enumerated() {
             var s: [Int] = []
-            s.reserveCapacity(rowCount + 1)
+            s.reserveCapacity(min(rowCount, 1 << 20) + 1)
             for (i, level) in column.repetitionLevels.enumerated() where level == 0 { s.append(i) }
             guard s.count == rowCount, s.first == 0 || rowCount == 0 else {
                 throw ParquetDecodeError("column '\(schema.leaves[leafIndex].dottedPath)' holds \(s.count) rows, row group says \(rowCount)")
@@ -29,7 +29,7 @@ struct ParquetRecordAssembler {
         }
         var valueCursors = [Int](repeating: 0, count: columns.count)
         var rows: [JSONValue] = []
-        rows.reserveCapacity(rowCount)
+        rows.reserveCapacity(min(rowCount, 1 << 20))
         for row in 0..<rowCount {
             var shreds: [ParquetShred] = []
             shreds.reserveCapacity(columns.count)
@@ -99,6 +99,14 @@ struct ParquetRecordAssembler {
         let perElement = try elements(lists, node: node)
         let repeatedIsElement = repeated.isLeaf || repeated.children.count > 1 || repeated.name == "array"
             || repeated.name == node.name + "_tuple" || node.element.isMap
+        if node.element.isMap, repeated.children.count == 2 {
+            // A map entry is a [key, value] pair, as pyarrow reads it.
+            let key = repeated.children[0].name, value = repeated.children[1].name
+            return .array(try perElement.map { shreds in
+                let entry = try content(repeated, shreds)
+                return .array([entry[key] ?? .null, entry[value] ?? .null])
+            })
+        }
         if repeatedIsElement {
             return .array(try perElement.map { try content(repeated, $0) })
         }

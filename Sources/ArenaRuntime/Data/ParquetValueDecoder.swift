@@ -85,9 +85,11 @@ struct ParquetValueDecoder {
             case .fixedLenByteArray: width = leaf.typeLength
             default: throw ParquetDecodeError("BYTE_STREAM_SPLIT on a \(leaf.physicalType) column")
             }
-            let streams = try cursor.take(width * count)
+            let (total, overflow) = width.multipliedReportingOverflow(by: count)
+            guard width > 0, !overflow else { throw ParquetDecodeError("BYTE_STREAM_SPLIT value width \(width) is invalid") }
+            let streams = try cursor.take(total)
             let base = streams.startIndex
-            var joined = [UInt8](repeating: 0, count: width * count)
+            var joined = [UInt8](repeating: 0, count: total)
             for i in 0..<count {
                 for b in 0..<width { joined[i * width + b] = streams[base + b * count + i] }
             }

@@ -52,6 +52,24 @@ public enum JSONLReader {
     }
 }
 
+/// A `.json` file: a JSON array of objects, or JSON Lines (as `datasets` accepts both).
+public enum JSONFileReader {
+    public static func rows(_ data: Data, name: String) throws -> [JSONValue] {
+        guard let first = data.first(where: { ![0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf].contains($0) }), first == UInt8(ascii: "[") else {
+            return try JSONLReader.rows(data, name: name)
+        }
+        let document: JSONValue
+        do { document = try JSONValue.parse(data) } catch {
+            throw DataFileError(file: name, message: "invalid JSON: \(error)")
+        }
+        guard let items = document.arrayValue else { throw DataFileError(file: name, message: "expected a JSON array of objects") }
+        for (index, item) in items.enumerated() where item.objectValue == nil {
+            throw DataFileError(file: name, message: "item \(index) of the array is not a JSON object")
+        }
+        return items
+    }
+}
+
 /// CSV (RFC 4180) with a header row: fields may be quoted, with `""` for a quote and commas and
 /// line breaks inside quotes. Every value is a string, as written; a row must have as many fields
 /// as the header.

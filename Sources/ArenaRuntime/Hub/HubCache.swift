@@ -102,6 +102,22 @@ public struct HubCache: Sendable {
         try AtomicFile.write(file.json.serializedData(), to: fileIndexURL(repo: file.repo, revision: file.revision, path: file.path))
     }
 
+    func refIndexURL(repo: String, revision: String) -> URL {
+        root.appendingPathComponent("index/refs").appendingPathComponent(key(["dataset", repo, revision]) + ".json")
+    }
+
+    /// The commit a branch or tag resolved to when last asked, or nil.
+    public func resolvedRevision(repo: String, revision: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: refIndexURL(repo: repo, revision: revision).path),
+              let json = try? JSONValue.parse(data), json["repo"]?.stringValue == repo, json["revision"]?.stringValue == revision else { return nil }
+        return json["commit"]?.stringValue
+    }
+
+    func recordResolvedRevision(repo: String, revision: String, commit: String) throws {
+        let json = JSONValue.object(["repo": .string(repo), "revision": .string(revision), "commit": .string(commit)])
+        try AtomicFile.write(json.serializedData(), to: refIndexURL(repo: repo, revision: revision))
+    }
+
     /// The files of a split recorded by an earlier load, or nil.
     public func cachedSplit(repo: String, revision: String, config: String?, split: String) -> [HubCachedFile]? {
         let url = splitIndexURL(repo: repo, revision: revision, config: config, split: split)

@@ -94,6 +94,11 @@ struct HubFilesAPI: Sendable {
         "\(auth.endpoint)/datasets/\(repo)/resolve/\(Self.encodeRevision(revision))/\(Self.encodePath(path))"
     }
 
+    /// A small file's bytes (the dataset card), read into memory.
+    func fetch(repo: String, revision: String, path: String) throws -> Data {
+        try get(resolveURL(repo: repo, revision: revision, path: path), repo: repo).body
+    }
+
     func download(repo: String, revision: String, path: String, to destination: URL) throws {
         let url = resolveURL(repo: repo, revision: revision, path: path)
         let response: HTTPResponse

@@ -19,7 +19,10 @@ public struct HubFilesStore: Sendable {
     }
 
     /// The split's files, in read order, each present in the cache once this returns.
-    public func files(repo: String, revision: String, config: String?, split: String) throws -> [HubCachedFile] {
+    /// A branch or tag is first resolved to its commit (remembered in the cache for offline use),
+    /// so what is cached and recorded is always tied to a commit.
+    public func files(repo: String, revision requested: String, config: String?, split: String) throws -> [HubCachedFile] {
+        let revision = try commit(repo: repo, revision: requested)
         let where_ = "dataset \(repo) at \(revision), config '\(config ?? "default")', split '\(split)'"
         if let listed = cache.cachedSplit(repo: repo, revision: revision, config: config, split: split),
            listed.allSatisfy({ cache.hasBlob(sha256: $0.sha256) }) {
@@ -34,10 +37,7 @@ public struct HubFilesStore: Sendable {
         }
         var source = revision
         var entries = try api.listFiles(repo: repo, revision: revision)
-        var chosen = HubFilesSelection.select(entries.map(\.path), config: config, split: split)
-        if chosen.isEmpty {
-            chosen = HubFilesSelection.select(entries.map(\.path), config: config, split: split, extensions: ["jsonl", "ndjson", "csv"])
-        }
+        var chosen = try choose(entries, repo: repo, revision: revision, config: config, split: split)
         if chosen.isEmpty {
             let ownParquet = entries.map(\.path).filter { $0.hasSuffix(".parquet") }
             do {
@@ -60,6 +60,45 @@ public struct HubFilesStore: Sendable {
         }
         try cache.recordSplit(repo: repo, revision: revision, config: config, split: split, files: files)
         return files
+    }
+
+    /// `revision` itself when it is a commit SHA; otherwise the commit the branch or tag points at
+    /// now (online), or pointed at when last resolved (offline).
+    public func commit(repo: String, revision: String) throws -> String {
+        if Self.isCommitSHA(revision) { return revision.lowercased() }
+        if configuration.offline {
+            guard let known = cache.resolvedRevision(repo: repo, revision: revision) else {
+                throw HubFilesError.offlineMissing("the commit of revision '\(revision)' of dataset \(repo)")
+            }
+            return known
+        }
+        let sha = try api.resolveCommit(repo: repo, revision: revision)
+        guard Self.isCommitSHA(sha) else { throw HubFilesError.request("dataset \(repo): revision '\(revision)' resolved to '\(sha)', not a commit") }
+        try cache.recordResolvedRevision(repo: repo, revision: revision, commit: sha.lowercased())
+        return sha.lowercased()
+    }
+
+    static func isCommitSHA(_ text: String) -> Bool {
+        text.count == 40 && text.allSatisfy { $0.isHexDigit }
+    }
+
+    /// The dataset's own files for the config and split: those its card's `configs` section names
+    /// when it has one for them; else Parquet files by folder and name; else JSONL/CSV ones, unless
+    /// the dataset is built by a loading script (whose raw files are not the dataset's rows).
+    private func choose(_ entries: [HubTreeEntry], repo: String, revision: String, config: String?, split: String) throws -> [String] {
+        let paths = entries.map(\.path)
+        if paths.contains("README.md") {
+            let card = try api.fetch(repo: repo, revision: revision, path: "README.md")
+            if let readme = HubFilesReadme(String(decoding: card, as: UTF8.self)),
+               let listed = readme.files(paths, config: config, split: split), !listed.isEmpty {
+                return listed
+            }
+        }
+        let parquet = HubFilesSelection.select(paths, config: config, split: split)
+        if !parquet.isEmpty { return parquet }
+        let hasLoadingScript = paths.contains { !$0.contains("/") && $0.hasSuffix(".py") }
+        if hasLoadingScript { return [] }
+        return HubFilesSelection.select(paths, config: config, split: split, extensions: ["jsonl", "ndjson", "csv"])
     }
 
     /// One file into the cache: reused when the index already maps it to a present blob,

@@ -23,12 +23,24 @@ import Testing
                 "main/test-00000-of-00001.parquet": try parquet("gsm8k_zstd"),
                 "main/train-00000-of-00001.parquet": try parquet("arc_none_plain_v1"),
                 "socratic/test-00000-of-00001.parquet": try parquet("drop_snappy"),
-            ]]),
+            ]], branches: ["main": gsm8kCommit]),
             "EleutherAI/drop": LoopbackHub.Repo(
                 commits: [
                     dropCommit: ["README.md": Data("# DROP\n".utf8), "drop.py": Data("# loading script\n".utf8)],
                     dropConversion: ["default/validation/0000.parquet": try parquet("drop_snappy"),
                                      "default/train/0000.parquet": try parquet("gsm8k_zstd")],
+                ],
+                branches: ["refs/convert/parquet": dropConversion]),
+            "card/configs": LoopbackHub.Repo(commits: [gsm8kCommit: [
+                "README.md": Data("---\nconfigs:\n- config_name: custom\n  data_files:\n  - split: test\n    path: files/holdout*.parquet\n---\n# Card\n".utf8),
+                "files/holdout.parquet": try parquet("drop_snappy"),
+                "custom/test-00000-of-00001.parquet": try parquet("gsm8k_zstd"),
+            ]]),
+            "script/built": LoopbackHub.Repo(
+                commits: [
+                    dropCommit: ["built.py": Data("# loading script\n".utf8),
+                                 "data/built_val.jsonl": Data("{\"raw\": true}\n".utf8)],
+                    dropConversion: ["default/validation/0000.parquet": try parquet("drop_snappy")],
                 ],
                 branches: ["refs/convert/parquet": dropConversion]),
             "local/jsonl-only": LoopbackHub.Repo(commits: [gsm8kCommit: [
@@ -209,10 +221,109 @@ extension HubDatasetTests {
         let first = try await offPool { try Self.loader(hub, cache: cache).load(source, split: "test") }
         let sha = try #require(first.files.first?.sha256)
         try Data("damaged".utf8).write(to: cache.appendingPathComponent("blobs/sha256/\(sha)"))
-        let downloadsBefore = hub.requests.filter { $0.contains("/resolve/") }.count
+        let downloadsBefore = hub.requests.filter { $0.contains("/resolve/") && $0.hasSuffix(".parquet") }.count
         let second = try await offPool { try Self.loader(hub, cache: cache).load(source, split: "test") }
         await hub.stop()
         #expect(second == first)
-        #expect(hub.requests.filter { $0.contains("/resolve/") }.count == downloadsBefore + 1)
+        #expect(hub.requests.filter { $0.contains("/resolve/") && $0.hasSuffix(".parquet") }.count == downloadsBefore + 1)
+    }
+}
+
+extension HubDatasetTests {
+    /// A card's `configs` section decides the files, over the folder-and-name rule.
+    @Test func datasetCardConfigsChooseTheFiles() async throws {
+        let hub = LoopbackHub(repos: try Self.repos())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let split = try await offPool {
+            try Self.loader(hub, cache: cache).load(.hub(id: "card/configs", revision: Self.gsm8kCommit, config: "custom"), split: "test")
+        }
+        await hub.stop()
+        #expect(split.files.map(\.path) == ["hf://datasets/card/configs@\(Self.gsm8kCommit)/files/holdout.parquet"])
+        #expect(split.rows == (try Self.expected("drop_snappy")))
+    }
+
+    /// Raw files of a dataset built by a loading script are not its rows: the conversion is read.
+    @Test func loadingScriptDatasetsReadTheConversionNotRawFiles() async throws {
+        let hub = LoopbackHub(repos: try Self.repos())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let split = try await offPool {
+            try Self.loader(hub, cache: cache).load(.hub(id: "script/built", revision: Self.dropCommit, config: nil), split: "validation")
+        }
+        await hub.stop()
+        #expect(split.files.map(\.path) == ["hf://datasets/script/built@\(Self.dropConversion)/default/validation/0000.parquet"])
+        #expect(split.rows == (try Self.expected("drop_snappy")))
+    }
+}
+
+extension HubDatasetTests {
+    /// A branch name is resolved to its commit, which is what is cached and recorded; offline, the
+    /// last resolution is used.
+    @Test func branchIsResolvedToItsCommit() async throws {
+        let hub = LoopbackHub(repos: try Self.repos())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let source = DatasetSource.hub(id: "openai/gsm8k", revision: "main", config: "main")
+        let online = try await offPool { try Self.loader(hub, cache: cache).load(source, split: "test") }
+        await hub.stop()
+        #expect(online.files.map(\.path) == ["hf://datasets/openai/gsm8k@\(Self.gsm8kCommit)/main/test-00000-of-00001.parquet"])
+        #expect(hub.requests.contains("/api/datasets/openai/gsm8k/revision/main"))
+        let offline = try await Self.loader(hub, cache: cache, offline: true).load(source, split: "test")
+        #expect(offline == online)
+        #expect(throws: HubFilesError.offlineMissing("the commit of revision 'dev' of dataset openai/gsm8k")) {
+            try Self.loader(hub, cache: cache, offline: true).load(.hub(id: "openai/gsm8k", revision: "dev", config: "main"), split: "test")
+        }
+    }
+}
+
+extension HubDatasetTests {
+    /// The async entry point loads from a server running on the concurrency pool without blocking it.
+    @Test func asyncLoadDoesNotBlockThePool() async throws {
+        let hub = LoopbackHub(repos: try Self.repos())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let loader = Self.loader(hub, cache: cache)
+        async let test = loader.load(.hub(id: "openai/gsm8k", revision: Self.gsm8kCommit, config: "main"), split: "test")
+        async let socratic = loader.load(.hub(id: "openai/gsm8k", revision: Self.gsm8kCommit, config: "socratic"), split: "test")
+        let (a, b) = try await (test, socratic)
+        await hub.stop()
+        #expect(a.rows == (try Self.expected("gsm8k_zstd")))
+        #expect(b.rows == (try Self.expected("drop_snappy")))
+    }
+}
+
+extension HubDatasetTests {
+    /// The real TruthfulQA multiple-choice targets, written by pyarrow in the Hub's layout and
+    /// served by the loopback Hub, load through the whole path as pyarrow reads them.
+    @Test func realTruthfulQAMultipleChoiceThroughTheHub() async throws {
+        let work = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: work) }
+        let parquet = work.appendingPathComponent("validation.parquet")
+        let dumped = work.appendingPathComponent("rows.json")
+        try await DataFixtures.runPython([DataFixtures.directory.appendingPathComponent("truthfulqa_to_parquet.py").path,
+                                          DataFixtures.sharedData.appendingPathComponent("truthfulqa/mc_task.json").path,
+                                          parquet.path, dumped.path])
+        let commit = "0123456789abcdef0123456789abcdef01234567"
+        let hub = LoopbackHub(repos: ["truthfulqa/truthful_qa": LoopbackHub.Repo(commits: [commit: [
+            "multiple_choice/validation-00000-of-00001.parquet": try Data(contentsOf: parquet),
+            "generation/validation-00000-of-00001.parquet": try Self.parquet("gsm8k_zstd"),
+        ]])])
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let split = try await Self.loader(hub, cache: cache)
+            .load(.hub(id: "truthfulqa/truthful_qa", revision: commit, config: "multiple_choice"), split: "validation")
+        await hub.stop()
+        let expected = try expectedRows(dumped)
+        #expect(!expected.isEmpty)
+        #expect(split.rows == expected)
+        // TruthfulQA's mc1 lists the one true answer first.
+        #expect(split.rows.allSatisfy { $0["mc1_targets"]?["labels"]?.arrayValue?.first == .int(1) })
+        #expect(split.files.count == 1)
     }
 }

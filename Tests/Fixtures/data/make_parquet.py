@@ -121,7 +121,7 @@ def plain(value):
         return value.decode("utf-8")
     if isinstance(value, datetime.date):
         return (value - datetime.date(1970, 1, 1)).days
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
@@ -158,6 +158,17 @@ def main(out_dir):
           column_encoding={"i32": "DELTA_BINARY_PACKED", "i64": "DELTA_BINARY_PACKED", "u32": "DELTA_BINARY_PACKED",
                            "s": "DELTA_LENGTH_BYTE_ARRAY", "ls": "DELTA_BYTE_ARRAY", "f32": "BYTE_STREAM_SPLIT",
                            "f64": "BYTE_STREAM_SPLIT", "ints": "DELTA_BINARY_PACKED"})
+    # Lists whose element field is named `item` (pyarrow's older, non-compliant layout), and an empty table.
+    write(out_dir, "truthfulqa_mc_item_lists", TRUTHFULQA_MC, TRUTHFULQA_SCHEMA, compression="snappy",
+          use_compliant_nested_type=False)
+    write(out_dir, "arc_empty", [], ARC_SCHEMA, compression="snappy")
+    # A map column: pyarrow reads it as (key, value) pairs.
+    write(out_dir, "maps", [{"m": [("a", 1), ("b", None)]}, {"m": None}, {"m": []}, {"m": [("z", 26)]}],
+          pa.schema([("m", pa.map_(pa.string(), pa.int64()))]), compression="none")
+    # Many values in few bytes: long null runs and a constant DELTA column.
+    sparse = [{"x": (i if i % 2500 == 0 else None), "c": 7} for i in range(5000)]
+    write(out_dir, "sparse_delta", sparse, pa.schema([("x", pa.int64()), ("c", pa.int64())]), compression="zstd",
+          use_dictionary=False, column_encoding={"x": "PLAIN", "c": "DELTA_BINARY_PACKED"})
 
 
 if __name__ == "__main__":
