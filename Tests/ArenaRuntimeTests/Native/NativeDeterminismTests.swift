@@ -44,6 +44,15 @@ struct NativeDeterminismTests {
         }
     }
 
+    @Test("a bad sequence in a batch fails the batch with that sequence's error")
+    func batchErrors() throws {
+        let engine = try NativeEngineHarness.engine(try NativeModel(folder: NativeTestSupport.tinyLlama), threads: 2)
+        let good = (tokens: [5, 6, 7, 8], contextLength: 2)
+        #expect(throws: NativeModelError.invalidTokens(reason: "id 900 is outside the vocabulary 0..<512")) {
+            try engine.loglikelihood(sequences: [good, (tokens: [5, 900, 7], contextLength: 1), good, (tokens: [5, 6, 7], contextLength: 9)])
+        }
+    }
+
     @Test("decoding with the key/value cache matches full forward passes")
     func cachedDecodingMatchesFullPass() throws {
         let model = try NativeModel(folder: NativeTestSupport.tinyQwen2)

@@ -65,6 +65,17 @@ struct NativeEngineTextTests {
         #expect(expected.count < free.count, "free generation: \(free.debugDescription)")
     }
 
+    @Test("a batch of generations gives each request's text alone, on any thread count")
+    func batchedGeneration() async throws {
+        let prompts = ["Once upon a time", "The answer is", "Q: why?\nA:", "1, 2, 3,"]
+        let requests = prompts.map { GenerationRequest(prompt: $0, until: ["\n\n"], maxTokens: 12) }
+        let alone = try await prompts.indices.asyncMap { try await Self.engine(threads: 1).generate([requests[$0]])[0] }
+        for threads in [1, 2, 4] {
+            #expect(try await Self.engine(threads: threads).generate(requests) == alone, "threads \(threads)")
+        }
+        #expect(Set(alone.map(\.text)).count > 1)
+    }
+
     @Test("max tokens bounds the generation")
     func maxTokens() async throws {
         let engine = try Self.engine()
@@ -88,5 +99,13 @@ struct NativeEngineTextTests {
         await #expect(throws: NativeEngineError.noTokenizer(folder: NativeTestSupport.tinyLlama.path)) {
             try await bare.loglikelihood([LoglikelihoodRequest(context: "a", continuation: " b")])
         }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }

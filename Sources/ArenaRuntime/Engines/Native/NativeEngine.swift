@@ -80,10 +80,13 @@ public final class NativeEngine: LanguageModelEngine {
 
     public func generate(_ requests: [GenerationRequest]) async throws -> [GenerationResult] {
         let tokenizer = try requireTokenizer()
-        return try requests.map { request in
-            guard request.temperature == 0 else { throw NativeEngineError.samplingNotSupported(temperature: request.temperature) }
+        for request in requests where request.temperature != 0 {
+            throw NativeEngineError.samplingNotSupported(temperature: request.temperature)
+        }
+        return try eachSequence(requests.count) { index, innerThreads in
+            let request = requests[index]
             let prompt = try tokenizer.encode(request.prompt, addSpecialTokens: false)
-            return GenerationResult(text: try generate(promptTokens: prompt, maxTokens: request.maxTokens, until: request.until).text)
+            return GenerationResult(text: try generate(promptTokens: prompt, maxTokens: request.maxTokens, until: request.until, threads: innerThreads).text)
         }
     }
 
@@ -92,13 +95,40 @@ public final class NativeEngine: LanguageModelEngine {
     /// Scores tokenized requests in order, each with its own forward pass: a result never depends
     /// on the other sequences of the batch.
     public func loglikelihood(sequences: [(tokens: [Int], contextLength: Int)]) throws -> [LoglikelihoodResult] {
-        try sequences.map { try loglikelihood(tokens: $0.tokens, contextLength: $0.contextLength) }
+        try eachSequence(sequences.count) { index, innerThreads in
+            try loglikelihood(tokens: sequences[index].tokens, contextLength: sequences[index].contextLength, threads: innerThreads)
+        }
+    }
+
+    /// Runs `work(index, threads)` for every index and returns the results in index order. With at
+    /// least as many sequences as threads, whole sequences run side by side on one thread each;
+    /// otherwise they run one after another on all threads. A sequence's bits are the same either
+    /// way, because no product's partition depends on the thread count.
+    func eachSequence<Result>(_ count: Int, _ work: (Int, Int) throws -> Result) throws -> [Result] {
+        guard threads > 1, count >= threads else { return try (0 ..< count).map { try work($0, threads) } }
+        var outcomes = [Swift.Result<Result, any Error>?](repeating: nil, count: count)
+        let lock = NSLock()
+        FixedPartition(threads: threads).forEach(count) { index in
+            let outcome = Swift.Result { try work(index, 1) }
+            lock.lock()
+            outcomes[index] = outcome
+            lock.unlock()
+        }
+        // The lowest failing index decides the error, whatever the timing.
+        return try outcomes.map { outcome in
+            guard let outcome else { throw NativeEngineError.invalidRequest("a sequence was not computed") }
+            return try outcome.get()
+        }
     }
 
     /// Sum of the log-probabilities of `tokens[contextLength...]` given what precedes them, and
     /// whether each is the argmax. Like lm-eval's HF model: an empty context becomes the BOS (else
     /// EOS) token, and a sequence longer than the model's positions loses tokens on the left.
     public func loglikelihood(tokens: [Int], contextLength: Int) throws -> LoglikelihoodResult {
+        try loglikelihood(tokens: tokens, contextLength: contextLength, threads: threads)
+    }
+
+    func loglikelihood(tokens: [Int], contextLength: Int, threads: Int) throws -> LoglikelihoodResult {
         guard contextLength >= 0, contextLength <= tokens.count else {
             throw NativeEngineError.invalidRequest("context length \(contextLength) outside 0...\(tokens.count)")
         }
@@ -138,10 +168,14 @@ public final class NativeEngine: LanguageModelEngine {
     /// Greedy decoding with a key/value cache. Stops at `maxTokens`, at an EOS token, at the end of
     /// the model's positions, or at the first stop string; text from the stop string on is dropped.
     public func generate(promptTokens: [Int], maxTokens: Int, until: [String]) throws -> (tokens: [Int], text: String) {
+        try generate(promptTokens: promptTokens, maxTokens: maxTokens, until: until, threads: threads)
+    }
+
+    func generate(promptTokens: [Int], maxTokens: Int, until: [String], threads: Int) throws -> (tokens: [Int], text: String) {
         let tokenizer = try requireTokenizer()
         let stops = until.filter { !$0.isEmpty }
         var cut: (tokens: [Int], text: String)?
-        let tokens = try generateTokens(promptTokens: promptTokens, maxTokens: maxTokens) { generated in
+        let tokens = try generateTokens(promptTokens: promptTokens, maxTokens: maxTokens, threads: threads) { generated in
             guard !stops.isEmpty else { return false }
             let text = try tokenizer.decode(generated)
             guard let stop = Self.firstStop(in: text, stops: stops) else { return false }
@@ -156,6 +190,10 @@ public final class NativeEngine: LanguageModelEngine {
     /// the end of the model's positions, or when `isFinished` says so for the tokens so far.
     /// Like lm-eval, only the last (max positions - maxTokens) prompt tokens are kept.
     public func generateTokens(promptTokens: [Int], maxTokens: Int, isFinished: ([Int]) throws -> Bool = { _ in false }) throws -> [Int] {
+        try generateTokens(promptTokens: promptTokens, maxTokens: maxTokens, threads: threads, isFinished: isFinished)
+    }
+
+    func generateTokens(promptTokens: [Int], maxTokens: Int, threads: Int, isFinished: ([Int]) throws -> Bool) throws -> [Int] {
         guard maxTokens > 0 else { return [] }
         let limit = model.config.maxPositions
         var prompt = promptTokens

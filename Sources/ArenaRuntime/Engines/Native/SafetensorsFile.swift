@@ -53,11 +53,16 @@ final class SafetensorsFile: Sendable {
                 guard let d = value.intValue, d >= 0 else { throw NativeModelError.invalidSafetensors(path: path, reason: "tensor '\(name)': shape \(info["shape"]?.serialized(indent: nil) ?? "") is not a list of sizes") }
                 shape.append(d)
             }
-            guard start >= 0, start <= end, dataStart + end <= bytes.count else {
+            guard start >= 0, start <= end, end <= bytes.count - dataStart else {
                 throw NativeModelError.invalidSafetensors(path: path, reason: "tensor '\(name)': data_offsets [\(start), \(end)] lie outside the \(bytes.count - dataStart) data bytes")
             }
             if let known = TensorDType(rawValue: dtype) {
-                let expected = shape.reduce(1, *) * known.byteWidth
+                var expected = known.byteWidth
+                for size in shape {
+                    let (product, overflow) = expected.multipliedReportingOverflow(by: size)
+                    guard !overflow else { throw NativeModelError.invalidSafetensors(path: path, reason: "tensor '\(name)': shape \(shape) is too large") }
+                    expected = product
+                }
                 guard expected == end - start else {
                     throw NativeModelError.invalidSafetensors(path: path, reason: "tensor '\(name)': \(end - start) data bytes for shape \(shape) of \(dtype) (expected \(expected))")
                 }
