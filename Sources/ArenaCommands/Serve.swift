@@ -23,7 +23,7 @@ extension ArenaScriptCommand {
         func run() async throws {
             let served = try ServedModel.native(folder: URL(fileURLWithPath: modelDir), name: name)
             let server = try CompletionServer(served: served, host: host, port: port)
-            print("arena-script serve: \(served.name) on http://\(host):\(port)/v1")
+            FileHandle.standardError.write(Data("arena-script serve: \(served.name) on http://\(host):\(port)/v1\n".utf8))
             try await server.run()
         }
     }

@@ -1,3 +1,3 @@
 import ArenaCommands
 
-await ArenaScriptCommand.main()
+await ArenaScriptCommand.runFromCommandLine()
