@@ -11,10 +11,48 @@ extension NativeEngine: TokenLevelModel {
             throw NativeEngineError.invalidRequest("positions \(positions) outside 0..<\(ids.count)")
         }
         if positions.isEmpty { return [] }
-        let cache = KVCache(config: model.config, capacity: positions.upperBound)
-        let logits = try model.forward(ids[..<positions.upperBound], cache: cache, logitRows: positions, partition: FixedPartition(threads: threads))
-        let vocab = model.config.vocabSize
-        return (0 ..< positions.count).map { NextTokenDistribution.logSoftmax(logits[$0 * vocab ..< ($0 + 1) * vocab]) }
+        return try startDecoding(ids[..<positions.upperBound], positions: positions, capacity: positions.upperBound).rows
+    }
+
+    /// The prompt in one forward pass, then one token per step on the key/value cache (as the
+    /// engine's own generation runs).
+    public func startDecoding(_ ids: [Int], positions: Range<Int>, capacity: Int) throws -> (rows: [[Double]], session: any TokenDecodingSession) {
+        let (rows, session) = try startDecoding(ids[...], positions: positions, capacity: capacity)
+        return (rows, session)
+    }
+
+    private func startDecoding(_ ids: ArraySlice<Int>, positions: Range<Int>, capacity: Int) throws -> (rows: [[Double]], session: NativeDecodingSession) {
+        guard !ids.isEmpty, positions.lowerBound >= 0, positions.upperBound <= ids.count, capacity >= ids.count else {
+            throw NativeEngineError.invalidRequest("cannot decode \(ids.count) tokens with rows \(positions) in \(capacity) positions")
+        }
+        let session = NativeDecodingSession(engine: self, capacity: capacity)
+        let rows = try session.run(ids, rows: positions)
+        return (rows, session)
+    }
+}
+
+final class NativeDecodingSession: TokenDecodingSession {
+    private let engine: NativeEngine
+    private let cache: KVCache
+    private let partition: FixedPartition
+
+    init(engine: NativeEngine, capacity: Int) {
+        self.engine = engine
+        cache = KVCache(config: engine.model.config, capacity: capacity)
+        partition = FixedPartition(threads: engine.threads)
+    }
+
+    func run(_ ids: ArraySlice<Int>, rows: Range<Int>) throws -> [[Double]] {
+        let logits = try engine.model.forward(ids, cache: cache, logitRows: rows, partition: partition)
+        let vocab = engine.model.config.vocabSize
+        return (0 ..< rows.count).map { NextTokenDistribution.logSoftmax(logits[$0 * vocab ..< ($0 + 1) * vocab]) }
+    }
+
+    func append(_ id: Int) throws -> [Double] {
+        guard cache.count < cache.capacity else {
+            throw NativeEngineError.invalidRequest("the sequence is already \(cache.capacity) tokens long")
+        }
+        return try run([id][...], rows: 0 ..< 1)[0]
     }
 }
 
