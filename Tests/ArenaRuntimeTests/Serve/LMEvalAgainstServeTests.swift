@@ -81,7 +81,7 @@ import Testing
         environment["TOKENIZERS_PARALLELISM"] = "false"
         process.environment = environment
         let logURL = folder.appendingPathComponent("lm-eval.log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         process.standardOutput = log
         process.standardError = log
