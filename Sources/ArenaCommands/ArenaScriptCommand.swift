@@ -21,3 +21,11 @@ public enum ExitStatus {
     /// Could not run or verify at all.
     public static let error: Int32 = 2
 }
+
+extension ArenaScriptCommand {
+    /// The executable's entry point. (In main.swift's top-level code, `await ArenaScriptCommand.main()`
+    /// resolves to the synchronous `ParsableCommand.main()`, which refuses asynchronous verbs.)
+    public static func runFromCommandLine() async {
+        await main()
+    }
+}

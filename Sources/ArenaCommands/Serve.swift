@@ -1,11 +1,30 @@
+import ArenaRuntime
 import ArgumentParser
+import Foundation
 
 extension ArenaScriptCommand {
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "serve", abstract: "Not available yet.")
+        static let configuration = CommandConfiguration(
+            commandName: "serve",
+            abstract: "Serve a model folder on the native engine over the API vLLM speaks (/v1/completions, /tokenize, ...).")
+
+        @Argument(help: "A Hugging Face model folder (config.json, *.safetensors, tokenizer.json).")
+        var modelDir: String
+
+        @Option(help: "Address to listen on.")
+        var host = "127.0.0.1"
+
+        @Option(help: "Port to listen on.")
+        var port: UInt16 = 8000
+
+        @Option(help: "Model name clients send as \"model\" (default: the folder's name).")
+        var name: String?
 
         func run() async throws {
-            throw ValidationError("'serve' is not available yet")
+            let served = try ServedModel.native(folder: URL(fileURLWithPath: modelDir), name: name)
+            let server = try CompletionServer(served: served, host: host, port: port)
+            FileHandle.standardError.write(Data("arena-script serve: \(served.name) on http://\(host):\(port)/v1\n".utf8))
+            try await server.run()
         }
     }
 }

@@ -71,7 +71,8 @@ struct CompletionRunner: Sendable {
         if request.maxTokens > 0 || scorePrompt {
             // One pass over the prompt: rows for its own tokens when echoing, and the first next-token row.
             let firstRow = scorePrompt ? 0 : ids.count - 1
-            var rows = try model.nextTokenLogprobs(ids, positions: firstRow ..< ids.count)
+            let decoding = try model.startDecoding(ids, positions: firstRow ..< ids.count, capacity: ids.count + request.maxTokens)
+            var rows = decoding.rows
             if scorePrompt {
                 scored.append(nil)
                 for position in 1 ..< ids.count { scored.append(TokenLogprob(row: rows[position - 1], id: ids[position], top: wantLogprobs ?? 0)) }
@@ -92,8 +93,7 @@ struct CompletionRunner: Sendable {
                     break
                 }
                 if generated.count == request.maxTokens { break }
-                let sequence = ids + generated
-                row = try model.nextTokenLogprobs(sequence, positions: sequence.count - 1 ..< sequence.count)[0]
+                row = try decoding.session.append(next)
             }
         }
         let promptText = tokenizer.decode(ids)

@@ -8,7 +8,7 @@ import Testing
 @Suite struct TokenizerParityTests {
     static let variants = [
         "byte-level", "byte-level-qwen2", "byte-level-gpt2", "byte-level-digits", "byte-level-added",
-        "sentencepiece-bpe", "sentencepiece-bpe-added",
+        "sentencepiece-bpe", "sentencepiece-bpe-added", "sentencepiece-metaspace-first", "sentencepiece-metaspace-always",
     ]
 
     @Test(arguments: variants)

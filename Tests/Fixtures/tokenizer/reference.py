@@ -64,6 +64,17 @@ def variants():
     added.add_special_tokens([AddedToken("<|sep|>", lstrip=True, normalized=False, special=True)])
     result["byte-level-added"] = json.loads(added.to_str())
 
+    # Newer Llama/Mistral conversions: Metaspace pre-tokenizer and decoder instead of the normalizer.
+    for scheme in ("first", "always"):
+        metaspace = copy.deepcopy(sentencepiece)
+        metaspace["normalizer"] = None
+        metaspace["pre_tokenizer"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": scheme, "split": scheme == "always"}
+        metaspace["decoder"] = {"type": "Sequence", "decoders": [
+            {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": scheme, "split": scheme == "always"},
+            {"type": "ByteFallback"}, {"type": "Fuse"},
+        ]}
+        result["sentencepiece-metaspace-" + scheme] = metaspace
+
     sp_added = Tokenizer.from_str(json.dumps(sentencepiece))
     sp_added.add_tokens([AddedToken("world", normalized=True), AddedToken("<tool>", rstrip=True, normalized=False)])
     result["sentencepiece-bpe-added"] = json.loads(sp_added.to_str())

@@ -98,10 +98,10 @@ indirect enum Decoder: Sendable {
                 return from < to ? String(String.UnicodeScalarView(scalars[from..<to])) : ""
             }
         case let .metaspace(replacement, scheme):
+            // Every replacement character becomes a space, except in the first token, where
+            // (unless the scheme is "never") they are dropped.
             return tokens.enumerated().map { index, token in
-                var text = TextBytes.replacing(token, replacement, with: " ")
-                if scheme != "never", index == 0, text.utf8.first == UInt8(ascii: " ") { text.removeFirst() }
-                return text
+                TextBytes.replacing(token, replacement, with: index == 0 && scheme != "never" ? "" : " ")
             }
         }
     }

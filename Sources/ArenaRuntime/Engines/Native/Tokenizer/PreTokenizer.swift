@@ -69,9 +69,10 @@ indirect enum PreTokenizer: Sendable {
                 if addPrefixSpace, piece.first != " " { piece.insert(" ", at: 0) }
                 let words = useRegex ? Self.isolate(piece, SplitPattern.gpt2.matches(in: piece), removeMatches: false) : [piece]
                 return words.map { word in
-                    var mapped: [Unicode.Scalar] = []
-                    for byte in String(String.UnicodeScalarView(word)).utf8 { mapped.append(ByteLevelAlphabet.scalarForByte[Int(byte)]) }
-                    return mapped
+                    var bytes: [UInt8] = []
+                    bytes.reserveCapacity(word.count * 2)
+                    for scalar in word { scalar.appendUTF8(to: &bytes) }
+                    return bytes.map { ByteLevelAlphabet.scalarForByte[Int($0)] }
                 }
             }
         case let .digits(individual):

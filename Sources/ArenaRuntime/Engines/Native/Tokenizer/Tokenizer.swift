@@ -10,6 +10,8 @@ public final class Tokenizer: Sendable {
     let postProcessor: PostProcessor?
     let decoder: Decoder?
     let addedTokens: [Int: AddedToken]
+    /// Added tokens' ids by their content (UTF-8).
+    private let addedTokenIds: [[UInt8]: Int]
     private let rawMatcher: AddedTokenMatcher
     private let normalizedMatcher: AddedTokenMatcher
     /// Id to token text, for the model's vocabulary and the added tokens.
@@ -60,6 +62,7 @@ public final class Tokenizer: Sendable {
                 special: special)
         }
         addedTokens = added
+        addedTokenIds = Dictionary(added.values.map { ($0.bytes, $0.id) }, uniquingKeysWith: { min($0, $1) })
         let sortedAdded = added.values.sorted { $0.id < $1.id }
         rawMatcher = AddedTokenMatcher(sortedAdded.filter { !$0.normalized })
         let normalizer = normalizer
@@ -159,7 +162,7 @@ public final class Tokenizer: Sendable {
         for word in preTokenizer.apply([scalars], startsInput: startsInput) {
             var utf8: [UInt8] = []
             utf8.reserveCapacity(word.count * 2)
-            for scalar in word { utf8.append(contentsOf: String(scalar).utf8) }
+            for scalar in word { scalar.appendUTF8(to: &utf8) }
             ids.append(contentsOf: model.tokenize(utf8))
         }
         return ids
@@ -183,8 +186,8 @@ public final class Tokenizer: Sendable {
 
     /// The id of a token's text (vocabulary or added token), as `token_to_id`.
     public func id(for token: String) -> Int? {
-        if let added = addedTokens.values.first(where: { $0.bytes == Array(token.utf8) }) { return added.id }
-        return model.vocab[Array(token.utf8)]
+        let bytes = Array(token.utf8)
+        return addedTokenIds[bytes] ?? model.vocab[bytes]
     }
 
     /// The text of a token, as `id_to_token`.
