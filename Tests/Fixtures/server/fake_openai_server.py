@@ -18,6 +18,7 @@ Misbehaviour through environment variables (for the tests):
   FAKE_COUNT_FILE=path   append one line per prompt answered (its sha256) to this file
   FAKE_VERSION=v         what /version reports (default 0.8.5)
 """
+import functools
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ def logprob(token, position):
     return -(1 + (31 * token + 7 * position) % 97) / 10.0
 
 
+@functools.lru_cache(maxsize=None)
 def best_token(position):
     return max(range(256), key=lambda t: (logprob(t, position), -t))
 
@@ -127,7 +129,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(404, {"error": {"message": "The model `%s` does not exist." % body.get("model")}})
             return
         prompts = body.get("prompt", "")
-        if isinstance(prompts, str):
+        # vLLM's shapes: a string, a list of strings, a list of token ids, a list of such lists.
+        if isinstance(prompts, str) or (isinstance(prompts, list) and prompts and isinstance(prompts[0], int)):
             prompts = [prompts]
         choices = [self.choice(i, p, body) for i, p in enumerate(prompts)]
         count_file = os.environ.get("FAKE_COUNT_FILE")
@@ -149,8 +152,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def choice(self, index, prompt, body):
         max_tokens = int(body.get("max_tokens", 16))
+        tokens = list(prompt) if isinstance(prompt, list) else tokenize(prompt)
+        if isinstance(prompt, list):
+            prompt = detokenize(prompt)
         if body.get("echo"):
-            tokens = tokenize(prompt)
             generated = [best_token(len(tokens))] if max_tokens > 0 else []
             all_tokens = tokens + generated
             token_logprobs = [None] + [logprob(t, i) for i, t in enumerate(all_tokens)][1:]
