@@ -1,3 +1,0 @@
-import ArenaCommands
-
-await ArenaScriptCommand.main()
