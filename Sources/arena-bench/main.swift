@@ -3,6 +3,7 @@ import Foundation
 // Benchmarks of arena-script's hot paths; docs/benchmarks.md records the figures.
 // Each benchmark lives in its own file as `enum XBench { static func run(_ args: [String]) async throws }`.
 let benchmarks: [(name: String, summary: String)] = [
+    ("client", "server client vs lm-eval on a loopback OpenAI-compatible server (0 and 50 ms latency)"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -12,6 +13,11 @@ guard let name = args.first else {
     exit(0)
 }
 switch name {
+case "client":
+    do { try await ClientBench.run(Array(args.dropFirst())) } catch {
+        FileHandle.standardError.write(Data("arena-bench client: \(error)\n".utf8))
+        exit(1)
+    }
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)

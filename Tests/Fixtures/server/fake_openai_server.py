@@ -17,12 +17,14 @@ Misbehaviour through environment variables (for the tests):
   FAKE_LATENCY_MS=N      add N ms before answering completions
   FAKE_COUNT_FILE=path   append one line per prompt answered (its sha256) to this file
   FAKE_VERSION=v         what /version reports (default 0.8.5)
+  FAKE_WORKERS=N         serve from N processes sharing the port (SO_REUSEPORT), for benchmarks
 """
 import functools
 import hashlib
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -63,6 +65,9 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK would add 40 ms to every response.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         if os.environ.get("FAKE_ACCESS_LOG"):
@@ -83,6 +88,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
         elif self.path == "/version":
             self.send_json(200, {"version": os.environ.get("FAKE_VERSION", "0.8.5")})
+        elif self.path == "/tokenizer_info":
+            self.send_json(200, {"eos_token": "<|eos|>", "bos_token": None, "pad_token": None})
         elif self.path == "/v1/models":
             self.send_json(200, {"object": "list", "data": [
                 {"id": State.model, "object": "model", "owned_by": "fake", "max_model_len": 4096}]})
@@ -172,6 +179,18 @@ class Handler(BaseHTTPRequestHandler):
         return {"index": index, "text": text, "finish_reason": "stop", "logprobs": None}
 
 
+class ReusePortServer(ThreadingHTTPServer):
+    def server_bind(self):
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        super().server_bind()
+
+
+def exit_with_parent(parent):
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
+
+
 def main():
     port = None
     argv = sys.argv[1:]
@@ -194,7 +213,13 @@ def main():
         while True:
             time.sleep(1)
     time.sleep(float(os.environ.get("FAKE_SLOW_START", "0")))
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    workers = int(os.environ.get("FAKE_WORKERS", "1"))
+    parent = os.getpid()
+    for _ in range(workers - 1):
+        if os.fork() == 0:
+            threading.Thread(target=exit_with_parent, args=(parent,), daemon=True).start()
+            break
+    server = ReusePortServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     sys.stderr.write("fake-server: listening on %d\n" % port)
     sys.stderr.flush()
