@@ -6,7 +6,7 @@ public struct ArenaScriptCommand: AsyncParsableCommand {
         commandName: "arena-script",
         abstract: "Run reproducible head-to-head LLM benchmark experiments written in .arena files.",
         version: "0.1.0",
-        subcommands: [Run.self, Check.self, Lock.self, Verify.self, Diff.self, Report.self, Serve.self],
+        subcommands: [Run.self, Check.self, Lock.self, Verify.self, Diff.self, Report.self, Serve.self, Cache.self, Query.self],
         defaultSubcommand: Run.self
     )
 

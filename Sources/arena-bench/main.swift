@@ -9,6 +9,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("tokenizer", "tokens/s encoding and decoding a large text with the native tokenizer"),
     ("check", "parse, check, interpret and plan a generated 200-line experiment; ms per check"),
     ("metrics", "gsm8k, truthfulqa_gen, DROP scoring and the paired bootstrap on real data"),
+    ("client", "server client vs lm-eval on a loopback OpenAI-compatible server (0 and 50 ms latency)"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -30,6 +31,11 @@ case "check":
     try await CheckBench.run(Array(args.dropFirst()))
 case "metrics":
     try await MetricsBench.run(Array(args.dropFirst()))
+case "client":
+    do { try await ClientBench.run(Array(args.dropFirst())) } catch {
+        FileHandle.standardError.write(Data("arena-bench client: \(error)\n".utf8))
+        exit(1)
+    }
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)

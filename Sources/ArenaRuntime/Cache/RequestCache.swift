@@ -83,6 +83,23 @@ public final class RequestCache: @unchecked Sendable {
         return removed
     }
 
+    /// Every scope under `root` with its number of responses and log size, sorted by model then engine.
+    public static func scopes(root: URL) throws -> [(scope: RequestCacheScope, records: Int, bytes: Int)] {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: root.path) else { return [] }
+        var found: [(scope: RequestCacheScope, records: Int, bytes: Int)] = []
+        for name in try fm.contentsOfDirectory(atPath: root.path) {
+            let folder = root.appendingPathComponent(name)
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent("scope.json")), let json = try? JSONValue.parse(data),
+                  let model = json["model"]?.stringValue, let engine = json["engine"]?.stringValue else { continue }
+            let scope = RequestCacheScope(model: model, engine: engine)
+            let cache = try RequestCache(root: root, scope: scope)
+            let bytes = (try? fm.attributesOfItem(atPath: cache.logURL.path)[.size] as? Int) ?? 0
+            found.append((scope, cache.count, bytes))
+        }
+        return found.sorted { ($0.scope.model, $0.scope.engine) < ($1.scope.model, $1.scope.engine) }
+    }
+
     public init(root: URL, scope: RequestCacheScope, syncEvery: Int = 256, syncInterval: Double = 1.0) throws {
         self.scope = scope
         self.syncEvery = max(1, syncEvery)

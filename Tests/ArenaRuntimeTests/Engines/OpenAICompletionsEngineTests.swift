@@ -117,10 +117,11 @@ private func stubLogprob(previous: Int, token: Int, position: Int) -> Double {
         do {
             _ = try await engine(server, model: "broken").generate([GenerationRequest(prompt: "x", until: [])])
             Issue.record("expected an error")
-        } catch let error as HTTPError {
-            #expect(error.description.contains("HTTP 404"))
-            #expect(error.description.contains("model 'broken' does not exist"))
-            #expect(error.description.contains("127.0.0.1"))
+        } catch {
+            let error = "\(error)"
+            #expect(error.contains("HTTP 404"))
+            #expect(error.contains("model 'broken' does not exist"))
+            #expect(error.contains("127.0.0.1"))
         }
     }
 }

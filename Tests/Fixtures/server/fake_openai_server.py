@@ -17,11 +17,14 @@ Misbehaviour through environment variables (for the tests):
   FAKE_LATENCY_MS=N      add N ms before answering completions
   FAKE_COUNT_FILE=path   append one line per prompt answered (its sha256) to this file
   FAKE_VERSION=v         what /version reports (default 0.8.5)
+  FAKE_WORKERS=N         serve from N processes sharing the port (SO_REUSEPORT), for benchmarks
 """
+import functools
 import hashlib
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -32,6 +35,7 @@ def logprob(token, position):
     return -(1 + (31 * token + 7 * position) % 97) / 10.0
 
 
+@functools.lru_cache(maxsize=None)
 def best_token(position):
     return max(range(256), key=lambda t: (logprob(t, position), -t))
 
@@ -61,6 +65,9 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK would add 40 ms to every response.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         if os.environ.get("FAKE_ACCESS_LOG"):
@@ -81,6 +88,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
         elif self.path == "/version":
             self.send_json(200, {"version": os.environ.get("FAKE_VERSION", "0.8.5")})
+        elif self.path == "/tokenizer_info":
+            self.send_json(200, {"eos_token": "<|eos|>", "bos_token": None, "pad_token": None})
         elif self.path == "/v1/models":
             self.send_json(200, {"object": "list", "data": [
                 {"id": State.model, "object": "model", "owned_by": "fake", "max_model_len": 4096}]})
@@ -127,7 +136,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(404, {"error": {"message": "The model `%s` does not exist." % body.get("model")}})
             return
         prompts = body.get("prompt", "")
-        if isinstance(prompts, str):
+        # vLLM's shapes: a string, a list of strings, a list of token ids, a list of such lists.
+        if isinstance(prompts, str) or (isinstance(prompts, list) and prompts and isinstance(prompts[0], int)):
             prompts = [prompts]
         choices = [self.choice(i, p, body) for i, p in enumerate(prompts)]
         count_file = os.environ.get("FAKE_COUNT_FILE")
@@ -149,8 +159,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def choice(self, index, prompt, body):
         max_tokens = int(body.get("max_tokens", 16))
+        tokens = list(prompt) if isinstance(prompt, list) else tokenize(prompt)
+        if isinstance(prompt, list):
+            prompt = detokenize(prompt)
         if body.get("echo"):
-            tokens = tokenize(prompt)
             generated = [best_token(len(tokens))] if max_tokens > 0 else []
             all_tokens = tokens + generated
             token_logprobs = [None] + [logprob(t, i) for i, t in enumerate(all_tokens)][1:]
@@ -165,6 +177,18 @@ class Handler(BaseHTTPRequestHandler):
             if cut >= 0:
                 text = text[:cut]
         return {"index": index, "text": text, "finish_reason": "stop", "logprobs": None}
+
+
+class ReusePortServer(ThreadingHTTPServer):
+    def server_bind(self):
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        super().server_bind()
+
+
+def exit_with_parent(parent):
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
 
 
 def main():
@@ -189,7 +213,13 @@ def main():
         while True:
             time.sleep(1)
     time.sleep(float(os.environ.get("FAKE_SLOW_START", "0")))
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    workers = int(os.environ.get("FAKE_WORKERS", "1"))
+    parent = os.getpid()
+    for _ in range(workers - 1):
+        if os.fork() == 0:
+            threading.Thread(target=exit_with_parent, args=(parent,), daemon=True).start()
+            break
+    server = ReusePortServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     sys.stderr.write("fake-server: listening on %d\n" % port)
     sys.stderr.flush()

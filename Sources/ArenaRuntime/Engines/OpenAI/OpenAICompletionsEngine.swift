@@ -44,14 +44,28 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
     public let identity: EngineIdentity
     public let configuration: Configuration
     private let tokenizerSource: TokenizerSource
-    private let client: HTTPClient
+    /// Every request goes through this client: many in flight on libcurl's multi interface,
+    /// answered from the request cache when it has one.
+    public let client: OpenAIServerClient
+    /// Told how many prompts of each call are done.
+    public let progress: ProgressReporter?
 
     public init(configuration: Configuration, identity: EngineIdentity, tokenizer: TokenizerSource = .remote,
-                client: HTTPClient = HTTPClient()) {
+                client: OpenAIServerClient, progress: ProgressReporter? = nil) {
         self.configuration = configuration
         self.identity = identity
         self.tokenizerSource = tokenizer
         self.client = client
+        self.progress = progress
+    }
+
+    /// An engine without a request cache, `configuration.concurrency` requests in flight.
+    public convenience init(configuration: Configuration, identity: EngineIdentity, tokenizer: TokenizerSource = .remote,
+                            client: HTTPClient = HTTPClient(), progress: ProgressReporter? = nil) {
+        let multi = CurlMultiClient(maxInFlight: configuration.concurrency, retry: client.retry, connectTimeout: client.connectTimeout)
+        self.init(configuration: configuration, identity: identity, tokenizer: tokenizer,
+                  client: OpenAIServerClient(baseURL: configuration.baseURL, multi: multi, requestTimeout: configuration.timeout),
+                  progress: progress)
     }
 
     // MARK: - Tokenization
@@ -61,12 +75,36 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
         case let .local(encode, _):
             return try encode(text)
         case .remote:
-            let body = JSONValue.object(["prompt": .string(text), "add_special_tokens": .bool(false)])
-            let json = try await postJSON(path: "/tokenize", body: body)
-            guard let tokens = json["tokens"]?.arrayValue?.compactMap(\.intValue) else {
-                throw EngineError.malformedResponse(endpoint: endpoint("/tokenize"), detail: "no integer list 'tokens'")
+            return try await tokenizeAll([text])[0]
+        }
+    }
+
+    /// Token ids of every text, in order: one `/tokenize` request per distinct text, all in flight
+    /// together (and cached), or the local tokenizer.
+    public func tokenizeAll(_ texts: [String]) async throws -> [[Int]] {
+        switch tokenizerSource {
+        case let .local(encode, _):
+            return try texts.map { try encode($0) }
+        case .remote:
+            var distinct: [String] = []
+            var position: [String: Int] = [:]
+            for text in texts where position[text] == nil {
+                position[text] = distinct.count
+                distinct.append(text)
             }
-            return tokens
+            let bodies = distinct.map { JSONValue.object(["prompt": .string($0), "add_special_tokens": .bool(false)]) }
+            let answers = try await client.post("/tokenize", bodies: bodies)
+            let ids = try answers.map { json -> [Int] in
+                guard let items = json["tokens"]?.arrayValue else {
+                    throw EngineError.malformedResponse(endpoint: endpoint("/tokenize"), detail: "no integer list 'tokens'")
+                }
+                let tokens = items.compactMap(\.intValue)
+                guard tokens.count == items.count else {
+                    throw EngineError.malformedResponse(endpoint: endpoint("/tokenize"), detail: "non-integer entries in 'tokens'")
+                }
+                return tokens
+            }
+            return texts.map { ids[position[$0] ?? 0] }
         }
     }
 
@@ -76,8 +114,8 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
             return try decode(tokens)
         case .remote:
             let body = JSONValue.object(["tokens": .array(tokens.map { .int($0) })])
-            let json = try await postJSON(path: "/detokenize", body: body)
-            guard let text = json["prompt"]?.stringValue else {
+            guard let json = try await client.post("/detokenize", bodies: [body]).first,
+ let text = json["prompt"]?.stringValue else {
                 throw EngineError.malformedResponse(endpoint: endpoint("/detokenize"), detail: "no string 'prompt'")
             }
             return text
@@ -87,36 +125,43 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
     // MARK: - Loglikelihood
 
     public func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult] {
-        let encoder = MemoizedTokenizer(tokenize: { try await self.tokenize($0) })
-        let encoded = try await boundedMap(requests, limit: configuration.concurrency) { request in
-            try await ContinuationEncoding.encode(context: request.context, continuation: request.continuation,
-                                                  tokenize: { try await encoder.tokens(for: $0) })
-        }
-        let inputs = encoded.map { pair -> (tokens: [Int], contextLength: Int) in
-            let total = pair.tokens.count
-            let overflow = max(0, total - configuration.maxLength)
-            return (Array(pair.tokens.suffix(configuration.maxLength)), pair.contextLength - overflow)
+        // lm-eval's pairs: tok(ctx) + tok(ctx + cont)[len(tok(ctx)):], every text tokenized once.
+        let splits = requests.map { ContinuationEncoding.split(context: $0.context, continuation: $0.continuation) }
+        let texts = splits.flatMap { [$0.context, $0.context + $0.continuation] }
+        let ids = try await tokenizeAll(texts)
+        let inputs = splits.indices.map { i -> (tokens: [Int], contextLength: Int) in
+            let contextTokens = ids[2 * i]
+            let whole = ids[2 * i + 1]
+            let continuationTokens = whole.count > contextTokens.count ? Array(whole[contextTokens.count...]) : []
+            let tokens = contextTokens + continuationTokens
+            let overflow = max(0, tokens.count - configuration.maxLength)
+            return (Array(tokens.suffix(configuration.maxLength)), contextTokens.count - overflow)
         }
         let batches = stride(from: 0, to: inputs.count, by: configuration.batchSize).map {
             Array(inputs[$0..<min($0 + configuration.batchSize, inputs.count)])
         }
-        let results = try await boundedMap(batches, limit: configuration.concurrency) { batch in
-            try await self.scoreBatch(batch)
+        let bodies = batches.map { batch in
+            JSONValue.object([
+                "model": .string(configuration.model),
+                "prompt": .array(batch.map { .array($0.tokens.map { .int($0) }) }),
+                "temperature": .int(0),
+                "max_tokens": .int(1),
+                "logprobs": .int(1),
+                "seed": .int(configuration.seed),
+                "echo": .bool(true),
+            ])
         }
-        return results.flatMap { $0 }
+        let answers = try await postCompletions(bodies, prompts: requests.count)
+        var results: [LoglikelihoodResult] = []
+        results.reserveCapacity(requests.count)
+        for (answer, batch) in zip(answers, batches) {
+            results += try scoreBatch(batch, answer: answer)
+        }
+        return results
     }
 
-    private func scoreBatch(_ batch: [(tokens: [Int], contextLength: Int)]) async throws -> [LoglikelihoodResult] {
-        let body = JSONValue.object([
-            "model": .string(configuration.model),
-            "prompt": .array(batch.map { .array($0.tokens.map { .int($0) }) }),
-            "temperature": .int(0),
-            "max_tokens": .int(1),
-            "logprobs": .int(1),
-            "seed": .int(configuration.seed),
-            "echo": .bool(true),
-        ])
-        let choices = try await completionChoices(body: body, expected: batch.count)
+    private func scoreBatch(_ batch: [(tokens: [Int], contextLength: Int)], answer: JSONValue) throws -> [LoglikelihoodResult] {
+        let choices = try completionChoices(answer, expected: batch.count)
         var results: [LoglikelihoodResult] = []
         for (choice, input) in zip(choices, batch) {
             guard let logprobs = choice["logprobs"], let tokenLogprobs = logprobs["token_logprobs"]?.arrayValue else {
@@ -166,37 +211,38 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 jobs.append((key, Array(indices[start..<min(start + configuration.batchSize, indices.count)])))
             }
         }
-        let outputs = try await boundedMap(jobs, limit: configuration.concurrency) { job -> [(Int, String)] in
-            var prompts: [JSONValue] = []
-            for index in job.indices {
-                let prompt = requests[index].prompt
-                if case .remote = self.tokenizerSource {
-                    // As lm-eval: token ids, the context cut from the left to leave room for the generation.
-                    let ids = try await self.tokenize(prompt)
-                    let room = max(1, self.configuration.maxLength - job.group.maxTokens)
-                    prompts.append(.array(ids.suffix(room).map { .int($0) }))
-                } else {
-                    prompts.append(.string(prompt))
-                }
+        let remote: Bool
+        if case .remote = tokenizerSource { remote = true } else { remote = false }
+        // As lm-eval: with the server's tokenizer, token ids with the context cut from the left to
+        // leave room for the generation.
+        let promptIDs = remote ? try await tokenizeAll(requests.map(\.prompt)) : []
+        let bodies = jobs.map { job -> JSONValue in
+            let prompts: [JSONValue] = job.indices.map { index in
+                guard remote else { return .string(requests[index].prompt) }
+                let room = max(1, configuration.maxLength - job.group.maxTokens)
+                return .array(promptIDs[index].suffix(room).map { .int($0) })
             }
             var body: [String: JSONValue] = [
-                "model": .string(self.configuration.model),
+                "model": .string(configuration.model),
                 "prompt": .array(prompts),
                 "max_tokens": .int(job.group.maxTokens),
                 "temperature": .double(job.group.temperature),
-                "seed": .int(job.group.seed ?? self.configuration.seed),
+                "seed": .int(job.group.seed ?? configuration.seed),
             ]
             if !job.group.until.isEmpty { body["stop"] = .array(job.group.until.map { .string($0) }) }
-            let choices = try await self.completionChoices(body: .object(body), expected: job.indices.count)
-            return try zip(job.indices, choices).map { index, choice in
+            return .object(body)
+        }
+        let answers = try await postCompletions(bodies, prompts: requests.count)
+        var texts = [String](repeating: "", count: requests.count)
+        for (job, answer) in zip(jobs, answers) {
+            let choices = try completionChoices(answer, expected: job.indices.count)
+            for (index, choice) in zip(job.indices, choices) {
                 guard let text = choice["text"]?.stringValue else {
-                    throw EngineError.malformedResponse(endpoint: self.endpoint("/v1/completions"), detail: "choice without 'text'")
+                    throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "choice without 'text'")
                 }
-                return (index, StopSequences.truncate(text, at: job.group.until))
+                texts[index] = StopSequences.truncate(text, at: job.group.until)
             }
         }
-        var texts = [String](repeating: "", count: requests.count)
-        for (index, text) in outputs.flatMap({ $0 }) { texts[index] = text }
         return texts.map { GenerationResult(text: $0) }
     }
 
@@ -204,18 +250,20 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
 
     private func endpoint(_ path: String) -> String { HTTPClient.redact(configuration.baseURL + path) }
 
-    private func postJSON(path: String, body: JSONValue) async throws -> JSONValue {
-        let request = HTTPRequest(method: "POST", url: configuration.baseURL + path,
-                                  headers: ["Content-Type": "application/json"],
-                                  body: body.serializedData(indent: nil), timeout: configuration.timeout)
-        let response = try await client.send(request)
-        try response.requireSuccess()
-        return try response.json()
+    /// Sends completions requests (all in flight together, cached), reporting prompts done.
+    private func postCompletions(_ bodies: [JSONValue], prompts: Int) async throws -> [JSONValue] {
+        let perRequest = max(1, configuration.batchSize)
+        let progress = self.progress
+        progress?.begin(total: prompts)
+        let answers = try await client.post("/v1/completions", bodies: bodies) { requestsDone in
+            progress?.update(done: min(prompts, requestsDone * perRequest))
+        }
+        progress?.update(done: prompts)
+        return answers
     }
 
     /// The `choices` of a completions response, sorted by `index`, checked to number `expected`.
-    private func completionChoices(body: JSONValue, expected: Int) async throws -> [JSONValue] {
-        let json = try await postJSON(path: "/v1/completions", body: body)
+    private func completionChoices(_ json: JSONValue, expected: Int) throws -> [JSONValue] {
         guard let choices = json["choices"]?.arrayValue else {
             throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "no 'choices' array")
         }

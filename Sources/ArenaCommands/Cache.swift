@@ -1,0 +1,46 @@
+import ArenaRuntime
+import ArgumentParser
+import Foundation
+
+extension ArenaScriptCommand {
+    struct Cache: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cache",
+            abstract: "Inspect or clear the request cache of server responses.",
+            subcommands: [Info.self, Clear.self],
+            defaultSubcommand: Info.self
+        )
+
+        struct Location: ParsableArguments {
+            @Option(name: .customLong("cache-dir"), help: "Cache root (default: $ARENA_CACHE_DIR, else ~/.cache/arena-script/requests).")
+            var directory: String?
+
+            var root: URL { directory.map { URL(fileURLWithPath: $0) } ?? RequestCache.defaultRoot() }
+        }
+
+        struct Info: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "info", abstract: "List cached models and engines with their response counts.")
+            @OptionGroup var location: Location
+
+            func run() async throws {
+                let scopes = try RequestCache.scopes(root: location.root)
+                print("\(location.root.path): \(scopes.count) model/engine scope(s)")
+                for entry in scopes {
+                    print("  \(entry.scope.model)  \(entry.scope.engine)  \(entry.records) responses  \(entry.bytes) bytes")
+                }
+            }
+        }
+
+        struct Clear: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "clear", abstract: "Delete cached responses (all, or one model's).")
+            @OptionGroup var location: Location
+            @Option(help: "Only models whose id starts with this (e.g. org/name).")
+            var model: String?
+
+            func run() async throws {
+                let removed = try RequestCache.clear(root: location.root, modelPrefix: model)
+                print("removed \(removed) model/engine scope(s) from \(location.root.path)")
+            }
+        }
+    }
+}

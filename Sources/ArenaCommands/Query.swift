@@ -1,0 +1,47 @@
+import ArenaRuntime
+import ArgumentParser
+import Foundation
+
+extension ArenaScriptCommand {
+    struct Query: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "query",
+            abstract: "Send loglikelihood and generation requests from a JSONL file to an OpenAI-compatible server, through the request cache.",
+            discussion: """
+            Input lines: {"context": ..., "continuation": ...} or {"prompt": ..., "until": [...], "max_tokens": N}.
+            Output lines, in the same order: {"is_greedy": ..., "logprob": ...} or {"text": ...}.
+            """
+        )
+
+        @Option(help: "Server root URL, e.g. http://127.0.0.1:8000.") var url: String
+        @Option(help: "Model id as the server serves it.") var model: String
+        @Option(help: "Model commit the server was started at (part of the cache key).") var revision: String = "unknown"
+        @Option(help: "Requests file (JSONL).") var input: String
+        @Option(help: "Results file (JSONL), written when every request has an answer.") var output: String
+        @Option(name: .customLong("cache-dir"), help: "Request cache root.") var cacheDirectory: String?
+        @Flag(name: .customLong("no-cache"), help: "Neither read nor write the request cache.") var noCache = false
+        @Option(help: "Requests in flight at once.") var concurrency: Int = 64
+        @Option(name: .customLong("batch-size"), help: "Prompts per completions request.") var batchSize: Int = 8
+        @Option(name: .customLong("max-length"), help: "Longest token sequence sent.") var maxLength: Int = 2048
+        @Option(help: "Seed sent with every request.") var seed: Int = 1234
+
+        func run() async throws {
+            let items = try RequestFile.parse(try Data(contentsOf: URL(fileURLWithPath: input)), path: input)
+            let description = try await ServerEngines.describeEndpoint(url)
+            guard description.models.contains(model) else {
+                throw ValidationError("\(HTTPClient.redact(url)) serves \(description.models), not '\(model)'")
+            }
+            let identity = EngineIdentity(kind: "endpoint", version: description.version ?? "unknown", model: "\(model)@\(revision)")
+            let root = noCache ? nil : (cacheDirectory.map { URL(fileURLWithPath: $0) } ?? RequestCache.defaultRoot())
+            let multi = CurlMultiClient(maxInFlight: concurrency, log: { FileHandle.standardError.write(Data(("arena-script: " + $0 + "\n").utf8)) })
+            let client = OpenAIServerClient(baseURL: description.baseURL, multi: multi, cache: try ServerEngines.cache(root: root, identity: identity))
+            let spec = EngineSpec(key: "endpoint", kind: .endpoint, url: url, concurrency: concurrency, batchSize: batchSize)
+            let engine = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: model, engine: spec,
+                                                         seed: seed, maxLength: maxLength)
+            let results = try await RequestFile.run(items, on: engine)
+            try RequestFile.write(results, to: URL(fileURLWithPath: output))
+            let counts = client.counts
+            FileHandle.standardError.write(Data("arena-script: \(items.count) requests; \(counts.cached) server requests answered from the cache, \(counts.sent) sent\n".utf8))
+        }
+    }
+}

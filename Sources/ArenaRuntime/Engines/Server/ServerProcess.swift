@@ -1,0 +1,203 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum ServerProcessError: Error, CustomStringConvertible {
+    case spawnFailed(executable: String, message: String)
+
+    public var description: String {
+        switch self {
+        case let .spawnFailed(executable, message): return "could not start \(executable): \(message)"
+        }
+    }
+}
+
+/// A child process in a process group of its own, its stdout and stderr going to a log file.
+/// Stopping it signals the whole group (SIGTERM, a grace period, then SIGKILL) and reaps it.
+public final class ServerProcess: @unchecked Sendable {
+    public let pid: pid_t
+    public let logURL: URL
+    public let executable: String
+    private let lock = NSLock()
+    private var exitStatus: Int32?
+
+    /// Starts `executable` (looked up on the PATH of the child's environment when it has no slash) with `arguments`. The child
+    /// inherits this process's environment plus `environment`, an empty signal mask and default
+    /// signal handlers (so SIGTERM reaches it whatever thread spawned it).
+    public init(executable: String, arguments: [String], environment: [String: String] = [:], logURL: URL) throws {
+        self.executable = executable
+        self.logURL = logURL
+        try FileManager.default.createDirectory(at: logURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let logFD = open(logURL.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard logFD >= 0 else {
+            throw ServerProcessError.spawnFailed(executable: executable, message: "log file \(logURL.path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(logFD) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        guard let path = ToolRunner.resolve(executable, environment: env) else {
+            throw ServerProcessError.spawnFailed(executable: executable, message: "not found on PATH")
+        }
+        let envStrings = env.keys.sorted().map { "\($0)=\(env[$0] ?? "")" }
+        let argv = [executable] + arguments
+        var child: pid_t = 0
+        let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let envC: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
+        defer {
+            for p in argvC { free(p) }
+            for p in envC { free(p) }
+        }
+        let result = posix_spawn(&child, path, &actions, &attributes, argvC, envC)
+        guard result == 0 else {
+            throw ServerProcessError.spawnFailed(executable: executable, message: String(cString: strerror(result)))
+        }
+        pid = child
+        ServerProcessRegistry.shared.add(self)
+    }
+
+    deinit { ServerProcessRegistry.shared.remove(pid) }
+
+    /// The exit status (or 128 + signal) once the process has ended; nil while it runs.
+    public var exitCode: Int32? {
+        lock.withLock {
+            if exitStatus == nil { reapLocked(blocking: false) }
+            return exitStatus
+        }
+    }
+
+    public var isRunning: Bool { exitCode == nil }
+
+    /// SIGTERM to the process group, up to `grace` seconds to exit, then SIGKILL; waits until reaped.
+    /// Returns true when SIGKILL was needed.
+    @discardableResult
+    public func stop(grace: Double = 10) -> Bool {
+        guard isRunning else { return false }
+        _ = kill(-pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline {
+            if !isRunning { killGroup(); return false }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        killGroup()
+        lock.withLock { if exitStatus == nil { reapLocked(blocking: true) } }
+        return true
+    }
+
+    /// SIGKILL to everything left in the group (children the server started).
+    private func killGroup() { _ = kill(-pid, SIGKILL) }
+
+    private func reapLocked(blocking: Bool) {
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+        guard result == pid else {
+            if result < 0, errno == ECHILD { exitStatus = exitStatus ?? -1 }
+            return
+        }
+        let signal = status & 0x7f
+        exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        ServerProcessRegistry.shared.remove(pid)
+    }
+
+    /// The last `lines` lines of the log, for error messages.
+    public func logTail(lines: Int = 30) -> String {
+        Self.tail(of: logURL, lines: lines)
+    }
+
+    static func tail(of url: URL, lines: Int) -> String {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return "" }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        let start = size > 65_536 ? size - 65_536 : 0
+        try? handle.seek(toOffset: start)
+        let data = (try? handle.readToEnd()) ?? Data()
+        let text = String(decoding: data, as: UTF8.self)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1)
+            .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Every server process still running, so an interrupt can stop them all.
+final class ServerProcessRegistry: @unchecked Sendable {
+    static let shared = ServerProcessRegistry()
+    private let lock = NSLock()
+    private var groups: Set<pid_t> = []
+    private var cleanups: [Int: @Sendable () -> Void] = [:]
+    private var nextCleanup = 0
+
+    func add(_ process: ServerProcess) { _ = lock.withLock { groups.insert(process.pid) } }
+    func remove(_ pid: pid_t) { _ = lock.withLock { groups.remove(pid) } }
+
+    /// Extra work for an interrupt (docker rm -f of a container). Returns a token for `removeCleanup`.
+    func addCleanup(_ work: @escaping @Sendable () -> Void) -> Int {
+        lock.withLock {
+            nextCleanup += 1
+            cleanups[nextCleanup] = work
+            return nextCleanup
+        }
+    }
+
+    func removeCleanup(_ token: Int) { _ = lock.withLock { cleanups.removeValue(forKey: token) } }
+
+    /// Runs the registered cleanups, then SIGTERM, a short grace, and SIGKILL to every group.
+    func stopAll(grace: Double) {
+        let (pids, work) = lock.withLock { (Array(groups), Array(cleanups.values)) }
+        for w in work { w() }
+        for pid in pids { _ = kill(-pid, SIGTERM) }
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline, pids.contains(where: { kill($0, 0) == 0 && !isZombie($0) }) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        for pid in pids { _ = kill(-pid, SIGKILL) }
+    }
+
+    private func isZombie(_ pid: pid_t) -> Bool {
+        ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "").contains(") Z ")
+    }
+}
+
+/// Ctrl-C and SIGTERM handling for commands that start servers: stop every server, then exit.
+public enum ServerInterruptHandler {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    private static let lock = NSLock()
+
+    /// Installs the handlers once. On SIGINT or SIGTERM, running servers are stopped (grace
+    /// seconds before SIGKILL) and the process exits with 130 (SIGINT) or 143 (SIGTERM).
+    public static func install(grace: Double = 10) {
+        lock.withLock {
+            guard sources.isEmpty else { return }
+            for signalNumber in [SIGINT, SIGTERM] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler {
+                    FileHandle.standardError.write(Data("arena-script: interrupted; stopping servers\n".utf8))
+                    ServerProcessRegistry.shared.stopAll(grace: grace)
+                    exit(128 + signalNumber)
+                }
+                source.resume()
+                sources.append(source)
+            }
+        }
+    }
+}

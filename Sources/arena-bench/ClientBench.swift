@@ -1,0 +1,167 @@
+import ArenaRuntime
+import Foundation
+
+/// `arena-bench client`: the server client against the loopback fake OpenAI-compatible server with
+/// 0 ms and 50 ms of added latency: prompts/s and CPU time per prompt of a multiple-choice
+/// loglikelihood workload, next to lm-eval 0.4.13's `local-completions` on the same server.
+///
+/// Options: `--python P` (runs the fake server; default $ARENA_TEST_PYTHON), `--lm-eval-python P`
+/// (a python with lm-eval 0.4.13; omit to skip lm-eval), `--docs N` (4 choices each; default 500),
+/// `--latencies 0,50`, `--in-flight 4,64`, `--batch 8`, `--workers 4` (server processes).
+enum ClientBench {
+    struct Options {
+        var python = ProcessInfo.processInfo.environment["ARENA_TEST_PYTHON"] ?? "python3"
+        var lmEvalPython: String?
+        var docs = 500
+        var latencies = [0, 50]
+        var inFlight = [4, 64]
+        var batch = 8
+        var workers = 4
+
+        init(_ args: [String]) throws {
+            var i = 0
+            func value() throws -> String {
+                i += 1
+                guard i < args.count else { throw BenchError("missing value after \(args[i - 1])") }
+                return args[i]
+            }
+            func ints(_ text: String) throws -> [Int] {
+                try text.split(separator: ",").map { guard let n = Int($0) else { throw BenchError("not a number: \($0)") }; return n }
+            }
+            while i < args.count {
+                switch args[i] {
+                case "--python": python = try value()
+                case "--lm-eval-python": lmEvalPython = try value()
+                case "--docs": docs = try ints(try value()).first ?? docs
+                case "--latencies": latencies = try ints(try value())
+                case "--in-flight": inFlight = try ints(try value())
+                case "--batch": batch = try ints(try value()).first ?? batch
+                case "--workers": workers = try ints(try value()).first ?? workers
+                default: throw BenchError("unknown option \(args[i])")
+                }
+                i += 1
+            }
+        }
+    }
+
+    static let serverScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/server/fake_openai_server.py")
+
+    static func run(_ args: [String]) async throws {
+        let options = try Options(args)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("arena-bench-client-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let docs = documents(options.docs)
+        let requests = docs.flatMap { doc in doc.choices.map { LoglikelihoodRequest(context: doc.question + "\nAnswer:", continuation: " " + $0) } }
+        print("client benchmark: \(docs.count) documents, \(requests.count) loglikelihood prompts, batch \(options.batch), server processes \(options.workers)")
+        print("| latency | client | in flight | prompts/s | CPU µs/prompt | completions req/s | target req/s (0.9 × in-flight / latency) |")
+        print("|---|---|---|---|---|---|---|")
+        for latency in options.latencies {
+            let port = try LoopbackPort.free()
+            let server = try ServerProcess(executable: options.python, arguments: [serverScript.path, "--port", String(port), "--model", "bench/model"],
+                                           environment: ["FAKE_LATENCY_MS": String(latency), "FAKE_WORKERS": String(options.workers)],
+                                           logURL: work.appendingPathComponent("server-\(latency).log"))
+            defer { server.stop(grace: 2) }
+            let baseURL = "http://127.0.0.1:\(port)"
+            try await waitForHealth(baseURL, server: server)
+            for inFlight in options.inFlight {
+                let row = try await measureArena(baseURL: baseURL, requests: requests, inFlight: inFlight, batch: options.batch, latency: latency)
+                print(row)
+            }
+            if let lmEval = options.lmEvalPython {
+                print(try measureLMEval(python: lmEval, baseURL: baseURL, docs: docs, batch: options.batch, concurrency: 4, latency: latency, work: work))
+            }
+        }
+    }
+
+    struct Doc { let question: String; let choices: [String]; let answer: Int }
+
+    static func documents(_ count: Int) -> [Doc] {
+        (0..<count).map { i in
+            Doc(question: "Question \(i): in the sequence \(i), \(i + 3), \(i + 6), which number comes next?",
+                choices: ["\(i + 9)", "\(i + 8)", "\(i * 2)", "none of these"], answer: 0)
+        }
+    }
+
+    static func cpuSeconds(_ who: Int32) -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(who), &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    static func waitForHealth(_ baseURL: String, server: ServerProcess) async throws {
+        let client = HTTPClient(retry: .none, connectTimeout: 1)
+        for _ in 0..<200 {
+            if let response = try? await client.send(HTTPRequest(url: baseURL + "/health", timeout: 1)), response.status == 200 { return }
+            if !server.isRunning { throw BenchError("fake server exited: \(server.logTail())") }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw BenchError("fake server did not become healthy")
+    }
+
+    static func measureArena(baseURL: String, requests: [LoglikelihoodRequest], inFlight: Int, batch: Int, latency: Int) async throws -> String {
+        let multi = CurlMultiClient(maxInFlight: inFlight)
+        let client = OpenAIServerClient(baseURL: baseURL, multi: multi)
+        let engine = OpenAICompletionsEngine(
+            configuration: .init(baseURL: baseURL, model: "bench/model", batchSize: batch, concurrency: inFlight),
+            identity: EngineIdentity(kind: "endpoint", version: "bench", model: "bench/model"), client: client)
+        let cpu0 = cpuSeconds(RUSAGE_SELF.rawValue)
+        let t0 = now()
+        let results = try await engine.loglikelihood(requests)
+        let wall = now() - t0
+        let cpu = cpuSeconds(RUSAGE_SELF.rawValue) - cpu0
+        guard results.count == requests.count else { throw BenchError("\(results.count) results for \(requests.count) prompts") }
+
+        // Completions alone (already tokenized bodies): requests per second against the latency bound.
+        let body = JSONValue.object(["model": .string("bench/model"), "prompt": .array((0..<batch).map { _ in .array((0..<40).map { .int(65 + ($0 % 26)) }) }),
+                                     "echo": .bool(true), "max_tokens": .int(1), "logprobs": .int(1), "temperature": .int(0)])
+        let count = max(inFlight * 10, 200)
+        let t1 = now()
+        _ = try await client.post("/v1/completions", bodies: Array(repeating: body, count: count), cacheable: false)
+        let rate = Double(count) / (now() - t1)
+        let target = latency > 0 ? String(format: "%.0f", 0.9 * Double(inFlight) / (Double(latency) / 1000)) : "–"
+        return String(format: "| %d ms | arena-script | %d | %.0f | %.1f | %.0f | %@ |", latency, inFlight, Double(requests.count) / wall,
+                      cpu / Double(requests.count) * 1e6, rate, target)
+    }
+
+    /// lm-eval twice (25 documents and all), so that its start-up cost can be separated from the per-prompt cost.
+    static func measureLMEval(python: String, baseURL: String, docs: [Doc], batch: Int, concurrency: Int, latency: Int, work: URL) throws -> String {
+        func once(_ subset: [Doc], name: String) throws -> (wall: Double, cpu: Double) {
+            let dir = work.appendingPathComponent("lm-eval-\(latency)-\(name)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let lines = subset.map { doc in
+                JSONValue.object(["question": .string(doc.question), "choices": .array(doc.choices.map { .string($0) }), "answer": .int(doc.answer)]).serialized(indent: nil)
+            }
+            let data = dir.appendingPathComponent("docs.jsonl")
+            try (lines.joined(separator: "\n") + "\n").write(to: data, atomically: true, encoding: .utf8)
+            let yaml = "task: bench_client_\(name)\ndataset_path: json\ndataset_kwargs:\n  data_files:\n    test: \(data.path)\ntest_split: test\n"
+                + "output_type: multiple_choice\ndoc_to_text: \"{{question}}\\nAnswer:\"\ndoc_to_choice: \"{{choices}}\"\ndoc_to_target: \"{{answer}}\"\n"
+                + "metric_list:\n  - metric: acc\n"
+            try yaml.write(to: dir.appendingPathComponent("task.yaml"), atomically: true, encoding: .utf8)
+            let harness = LMEvalHarness(python: python, baseURL: baseURL, model: "bench/model", batchSize: batch, concurrency: concurrency,
+                                        includePath: dir.path, environment: ["HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1"])
+            let args = harness.arguments(tasks: ["bench_client_\(name)"], fewshot: nil, limit: nil, outputDirectory: dir.appendingPathComponent("out"))
+            let cpu0 = cpuSeconds(RUSAGE_CHILDREN.rawValue)
+            let t0 = now()
+            let process = try ServerProcess(executable: python, arguments: args, environment: harness.environment, logURL: dir.appendingPathComponent("log"))
+            while process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+            guard process.exitCode == 0 else { throw BenchError("lm-eval failed: \(process.logTail())") }
+            return (now() - t0, cpuSeconds(RUSAGE_CHILDREN.rawValue) - cpu0)
+        }
+        let small = Array(docs.prefix(25))
+        let a = try once(small, name: "small")
+        let b = try once(docs, name: "all")
+        let prompts = Double((docs.count - small.count) * 4)
+        return String(format: "| %d ms | lm-eval 0.4.13 (batch %d, num_concurrent %d) | %d | %.0f (whole run %.0f) | %.1f (whole run %.1f) | – | – |",
+                      latency, batch, concurrency, concurrency, prompts / (b.wall - a.wall), Double(docs.count * 4) / b.wall,
+                      (b.cpu - a.cpu) / prompts * 1e6, b.cpu / Double(docs.count * 4) * 1e6)
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
