@@ -22,11 +22,11 @@ enum ClientBench {
             var i = 0
             func value() throws -> String {
                 i += 1
-                guard i < args.count else { throw BenchError("missing value after \(args[i - 1])") }
+                guard i < args.count else { throw ClientBenchError("missing value after \(args[i - 1])") }
                 return args[i]
             }
             func ints(_ text: String) throws -> [Int] {
-                try text.split(separator: ",").map { guard let n = Int($0) else { throw BenchError("not a number: \($0)") }; return n }
+                try text.split(separator: ",").map { guard let n = Int($0) else { throw ClientBenchError("not a number: \($0)") }; return n }
             }
             while i < args.count {
                 switch args[i] {
@@ -37,7 +37,7 @@ enum ClientBench {
                 case "--in-flight": inFlight = try ints(try value())
                 case "--batch": batch = try ints(try value()).first ?? batch
                 case "--workers": workers = try ints(try value()).first ?? workers
-                default: throw BenchError("unknown option \(args[i])")
+                default: throw ClientBenchError("unknown option \(args[i])")
                 }
                 i += 1
             }
@@ -96,10 +96,10 @@ enum ClientBench {
         let client = HTTPClient(retry: .none, connectTimeout: 1)
         for _ in 0..<200 {
             if let response = try? await client.send(HTTPRequest(url: baseURL + "/health", timeout: 1)), response.status == 200 { return }
-            if !server.isRunning { throw BenchError("fake server exited: \(server.logTail())") }
+            if !server.isRunning { throw ClientBenchError("fake server exited: \(server.logTail())") }
             try await Task.sleep(nanoseconds: 50_000_000)
         }
-        throw BenchError("fake server did not become healthy")
+        throw ClientBenchError("fake server did not become healthy")
     }
 
     static func measureArena(baseURL: String, requests: [LoglikelihoodRequest], inFlight: Int, batch: Int, latency: Int) async throws -> String {
@@ -113,7 +113,7 @@ enum ClientBench {
         let results = try await engine.loglikelihood(requests)
         let wall = now() - t0
         let cpu = cpuSeconds(RUSAGE_SELF.rawValue) - cpu0
-        guard results.count == requests.count else { throw BenchError("\(results.count) results for \(requests.count) prompts") }
+        guard results.count == requests.count else { throw ClientBenchError("\(results.count) results for \(requests.count) prompts") }
 
         // Completions alone (already tokenized bodies): requests per second against the latency bound.
         let body = JSONValue.object(["model": .string("bench/model"), "prompt": .array((0..<batch).map { _ in .array((0..<40).map { .int(65 + ($0 % 26)) }) }),
@@ -148,7 +148,7 @@ enum ClientBench {
             let t0 = now()
             let process = try ServerProcess(executable: python, arguments: args, environment: harness.environment, logURL: dir.appendingPathComponent("log"))
             while process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
-            guard process.exitCode == 0 else { throw BenchError("lm-eval failed: \(process.logTail())") }
+            guard process.exitCode == 0 else { throw ClientBenchError("lm-eval failed: \(process.logTail())") }
             return (now() - t0, cpuSeconds(RUSAGE_CHILDREN.rawValue) - cpu0)
         }
         let small = Array(docs.prefix(25))
@@ -161,7 +161,7 @@ enum ClientBench {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
+struct ClientBenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }

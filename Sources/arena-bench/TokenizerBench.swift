@@ -14,12 +14,12 @@ enum TokenizerBench {
             switch args[i] {
             case "--tokenizer" where i + 1 < args.count: folders = [args[i + 1]]; i += 1
             case "--file" where i + 1 < args.count: file = args[i + 1]; i += 1
-            default: throw BenchError("unknown option \(args[i]); usage: arena-bench tokenizer [--tokenizer FOLDER] [--file TEXT]")
+            default: throw TokenizerBenchError("unknown option \(args[i]); usage: arena-bench tokenizer [--tokenizer FOLDER] [--file TEXT]")
             }
             i += 1
         }
         let textURL = URL(fileURLWithPath: file)
-        guard let text = try? String(contentsOf: textURL, encoding: .utf8) else { throw BenchError("cannot read \(textURL.path)") }
+        guard let text = try? String(contentsOf: textURL, encoding: .utf8) else { throw TokenizerBenchError("cannot read \(textURL.path)") }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         print("text: \(textURL.path), \(text.utf8.count) bytes, \(lines.count) lines")
         for folder in folders {
@@ -42,7 +42,7 @@ enum TokenizerBench {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
+struct TokenizerBenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
