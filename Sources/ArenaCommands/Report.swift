@@ -1,11 +1,29 @@
+import ArenaRuntime
 import ArgumentParser
+import Foundation
 
 extension ArenaScriptCommand {
     struct Report: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "report", abstract: "Not available yet.")
+        static let configuration = CommandConfiguration(
+            commandName: "report",
+            abstract: "Draw a bundle's charts and report again from its recorded results."
+        )
+
+        @Argument(help: "The bundle folder (results/<experiment>/<run id>).")
+        var bundle: String
 
         func run() async throws {
-            throw ValidationError("'report' is not available yet")
+            do {
+                try ReportRegenerator.regenerate(bundle: URL(fileURLWithPath: bundle))
+                print("\(bundle)/\(BundleLayout.reportMarkdown)")
+                print("\(bundle)/\(BundleLayout.reportHTML)")
+            } catch let error as PlanLoadError {
+                Console.error(error.rendered)
+                throw ExitCode(ExitStatus.error)
+            } catch {
+                Console.error("error: \(error)")
+                throw ExitCode(ExitStatus.error)
+            }
         }
     }
 }

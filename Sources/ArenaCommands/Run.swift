@@ -1,11 +1,62 @@
+import ArenaRuntime
 import ArgumentParser
+import Foundation
 
 extension ArenaScriptCommand {
     struct Run: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "run", abstract: "Not available yet.")
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Check, lock, execute and bundle an experiment (the default verb).",
+            discussion: """
+                Exit status: 0 when every run finished and every expect passed, 1 when an expect \
+                failed, 2 when the experiment could not be run. The bundle goes to \
+                results/<experiment>/<run id>/ beside lockfiles/ (see docs/bundle.md).
+                """
+        )
+
+        @Argument(help: "The .arena experiment file.")
+        var file: String
+
+        @Flag(help: "Fail instead of updating the lockfile when re-resolving would change it.")
+        var locked = false
+
+        @Flag(help: "Use no network: pins come from the experiment and the lockfile, data and models from the cache.")
+        var offline = false
+
+        @Flag(name: .customLong("no-git"), help: "Allow an experiment outside a git repository; record no provenance.")
+        var noGit = false
+
+        @Option(help: "Folder for result bundles (default: results/ beside lockfiles/).")
+        var results: String?
 
         func run() async throws {
-            throw ValidationError("'run' is not available yet")
+            let log: @Sendable (String) -> Void = { Console.error($0) }
+            let outcome: ExperimentRunner.Outcome
+            do {
+                let runner = ExperimentRunner(lockService: try LockService.fromEnvironment(log: log),
+                                              engines: StandardEngineProvider.fromEnvironment(log: log),
+                                              datasets: .fromEnvironment(offline: offline), log: log)
+                outcome = try await runner.run(path: file, options: .init(locked: locked, offline: offline, noGit: noGit,
+                                                                          resultsRoot: results.map { URL(fileURLWithPath: $0) }))
+            } catch let error as PlanLoadError {
+                Console.error(error.rendered)
+                throw ExitCode(ExitStatus.error)
+            } catch {
+                Console.error("error: \(error)")
+                throw ExitCode(ExitStatus.error)
+            }
+            for expectation in outcome.expectations {
+                print("\(expectation.passed ? "passed" : "FAILED"): expect \(expectation.source) (\(expectation.detail))")
+            }
+            print("bundle: \(outcome.bundle.path)")
+            if outcome.failedExpectations > 0 { throw ExitCode(ExitStatus.failed) }
         }
+    }
+}
+
+/// Standard error output for the verbs.
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
     }
 }

@@ -1,0 +1,155 @@
+import ArenaScript
+import Foundation
+
+/// `arena-script FILE`: check, lock (reusing the lockfile when it matches), execute every planned
+/// run, evaluate the expectations, and write the result bundle.
+public struct ExperimentRunner: Sendable {
+    public struct Options: Sendable {
+        public var locked = false
+        public var offline = false
+        public var noGit = false
+        /// Where `results/` goes; nil puts it beside `lockfiles/` (the repository root).
+        public var resultsRoot: URL?
+
+        public init(locked: Bool = false, offline: Bool = false, noGit: Bool = false, resultsRoot: URL? = nil) {
+            self.locked = locked
+            self.offline = offline
+            self.noGit = noGit
+            self.resultsRoot = resultsRoot
+        }
+    }
+
+    public struct Outcome: Sendable {
+        public var bundle: URL
+        public var expectations: [ExpectationResult]
+        public var failedExpectations: Int { expectations.filter { !$0.passed }.count }
+    }
+
+    public var lockService: LockService
+    public var engines: any EngineProvider
+    public var datasets: DatasetLoader
+    public var log: @Sendable (String) -> Void
+
+    public init(lockService: LockService, engines: any EngineProvider, datasets: DatasetLoader, log: @escaping @Sendable (String) -> Void) {
+        self.lockService = lockService
+        self.engines = engines
+        self.datasets = datasets
+        self.log = log
+    }
+
+    public func run(path: String, options: Options) async throws -> Outcome {
+        let started = Date()
+        let plan = try PlanLoader.load(path: path)
+        let (lockOutcome, lockfile) = try await lockService.lockAndLoad(plan, options: .init(locked: options.locked, offline: options.offline, noGit: options.noGit))
+        log("lock: \(lockOutcome.path) (\(lockOutcome))")
+        let pinned = try lockfile.pinning(plan)
+        let lockText = LockfileWriter.render(lockfile)
+        let lockURL = URL(fileURLWithPath: lockOutcome.path, relativeTo: lockService.currentDirectory).standardizedFileURL
+        let experimentFile = URL(fileURLWithPath: plan.sourcePath, relativeTo: lockService.currentDirectory).standardizedFileURL
+        let experimentDirectory = experimentFile.deletingLastPathComponent()
+        let documents = TaskDocumentsLoader(loader: datasets, experimentDirectory: experimentDirectory)
+
+        var outcomes: [TaskOutcome] = []
+        var models: [BundleModel] = []
+        var logs: [String: String] = [:]
+        var engineFacts: [String: JSONValue] = [:]
+        var dataFiles: [String: JSONValue] = [:]
+        for run in pinned.runs {
+            guard let model = pinned.models.first(where: { $0.key == run.model }),
+                  let engineSpec = pinned.engines.first(where: { $0.key == run.engine }) else { continue }
+            log("[\(model.key)] starting \(engineSpec.kind.rawValue) engine")
+            let handle = try await engines.start(model: model, engine: engineSpec, experimentDirectory: experimentDirectory)
+            do {
+                for selection in run.tasks {
+                    let definition = try TaskCatalog.task(named: selection.name)
+                    let (docs, files) = try documents.documents(for: definition, selection: selection, plan: pinned, lockfile: lockfile)
+                    let options = ScoringOptions(numFewshot: selection.fewshot, limit: selection.limit ?? pinned.limit,
+                                                 fewshotSeed: pinned.seed, generationSeed: pinned.seed)
+                    let taskStart = Date()
+                    let score = try await TaskScorer(engine: handle.engine).score(task: definition, documents: docs, options: options)
+                    log("[\(model.key)] \(definition.name): \(score.effectiveCount) documents in \(String(format: "%.1f", Date().timeIntervalSince(taskStart))) s")
+                    outcomes.append(TaskOutcome(model: model.key, definition: definition, score: score))
+                    dataFiles[definition.name] = .array(files.map(\.json))
+                }
+            } catch {
+                await handle.stop()
+                throw error
+            }
+            await handle.stop()
+            if !models.contains(where: { $0.key == model.key }) {
+                models.append(BundleModel(key: model.key, id: model.id, revision: lockfile.model(model.key)?.sha ?? model.revision,
+                                          engine: handle.engine.identity))
+            }
+            logs[model.key, default: ""] += handle.log()
+            engineFacts[model.key] = handle.environment
+        }
+
+        let expectations = pinned.expectations.map { expectation in
+            Self.evaluate(expectation, outcomes: outcomes)
+        }
+        let contents = BundleContents(
+            experiment: pinned.name, experimentSource: pinned.source, lockfileText: lockText, models: models, tasks: outcomes,
+            expectations: expectations, engineLogs: logs,
+            environment: .object([
+                "experiment": .string(pinned.name),
+                "models": .array(models.map { .string($0.key) }),
+                "arena_script_version": .string(ToolVersion.current),
+                "engines": .object(engineFacts),
+                "data_files": .object(dataFiles),
+            ]),
+            timing: .object(["started_unix": .double(started.timeIntervalSince1970.rounded()),
+                             "wall_seconds": .double((Date().timeIntervalSince(started) * 1000).rounded() / 1000)]))
+        let resultsRoot = options.resultsRoot ?? lockURL.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("results")
+        let directory = BundleLayout.directory(resultsRoot: resultsRoot, experiment: pinned.name, runID: BundleLayout.runID(lockfileText: lockText))
+        let report = ReportBuilder(plan: pinned, contents: contents, facts: Self.facts(lockfile: lockfile))
+        try BundleWriter(contents: contents, seed: pinned.seed, limit: pinned.limit).write(to: directory, report: report, font: try FontRenderer())
+        return Outcome(bundle: directory, expectations: expectations)
+    }
+
+    static func evaluate(_ expectation: Expectation, outcomes: [TaskOutcome]) -> ExpectationResult {
+        func value(_ reference: ResultReference) -> Double? {
+            guard let key = TaskSignatures.lmEvalKey(task: reference.task, metric: reference.metric) else { return nil }
+            return outcomes.first { $0.model == reference.model && $0.task == reference.task }?.metrics[key]
+        }
+        let values = expectation.references.map { ref in "\(ref) = \(value(ref).map { String(format: "%.4f", $0) } ?? "missing")" }
+        switch expectation.evaluate(value) {
+        case .passed:
+            return ExpectationResult(source: expectation.source, line: expectation.line, passed: true, detail: values.joined(separator: ", "))
+        case .failed:
+            return ExpectationResult(source: expectation.source, line: expectation.line, passed: false, detail: values.joined(separator: ", "))
+        case let .unresolved(missing):
+            return ExpectationResult(source: expectation.source, line: expectation.line, passed: false,
+                                     detail: "no result for " + missing.map(\.description).joined(separator: ", "))
+        }
+    }
+
+    static func facts(lockfile: Lockfile) -> [(String, String)] {
+        var facts: [(String, String)] = [("experiment file", "\(lockfile.experiment.file) sha256:\(lockfile.experiment.sha256.prefix(16))")]
+        if let git = lockfile.git {
+            facts.append(("git commit", (git.head ?? "none") + (git.dirty ? " (dirty: \(git.dirtyPaths.count) paths)" : "")))
+            if let branch = git.branch { facts.append(("branch", branch)) }
+        }
+        facts.append(("seed", String(lockfile.experiment.seed)))
+        facts.append(("arena-script", lockfile.toolVersion))
+        return facts
+    }
+}
+
+extension ExperimentRunner {
+    /// Executes the locked experiment again into a temporary folder (pins only from the lockfile,
+    /// no request cache) and compares it with the recorded bundle.
+    public func rerun(lockfile path: String, recorded bundle: URL) async throws -> RerunComparison {
+        let lockURL = URL(fileURLWithPath: path).standardizedFileURL
+        let lock = try LockfileReader.read(path: path)
+        let root = Lockfile.root(ofLockfileAt: lockURL)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("arena-rerun-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var service = lockService
+        service.currentDirectory = root
+        let runner = ExperimentRunner(lockService: service, engines: engines, datasets: datasets, log: log)
+        let outcome = try await runner.run(path: lock.experiment.file,
+                                           options: .init(locked: true, offline: true, noGit: lock.git == nil, resultsRoot: scratch))
+        return RerunComparison(recorded: try BundleReader.read(bundle), rerun: try BundleReader.read(outcome.bundle),
+                               tolerance: lock.experiment.tolerance)
+    }
+}
