@@ -30,7 +30,7 @@ enum ResponseRescorer {
                                                 context: row["arguments"]?.arrayValue?.first?.arrayValue?.first?.stringValue ?? "",
                                                 requests: [])
                 let responses = try recordedResponses(row, where: where_)
-                rescored += try DocumentScoring.records(task: task, document: document, responses: responses, metrics: .standard)
+                rescored += try DocumentScoring.records(task: task, document: document, responses: responses)
             }
             result.samples += outcome.samples.count
             // Per-document values.
