@@ -6,6 +6,8 @@ struct ParquetColumnData {
     var definitionLevels: [Int32]
     var repetitionLevels: [Int32]
     var values: [JSONValue]
+    /// Data pages read (dictionary pages not counted).
+    var dataPageCount = 0
 }
 
 /// Reads the pages of a column chunk: an optional dictionary page, then data pages v1 or v2.
@@ -63,9 +65,11 @@ struct ParquetColumnReader {
                     try checkRoom(header, remaining: expected - entries)
                     let raw = try ParquetDecompression.decompress(body, codec: column.codec, uncompressedSize: header.uncompressedSize)
                     entries += try readDataPageV1(raw, header: header, decoder: decoder, dictionary: dictionary, into: &result)
+                    result.dataPageCount += 1
                 case .dataPageV2:
                     try checkRoom(header, remaining: expected - entries)
                     entries += try readDataPageV2(body, header: header, decoder: decoder, dictionary: dictionary, into: &result)
+                    result.dataPageCount += 1
                 case .indexPage, nil:
                     break
                 }
