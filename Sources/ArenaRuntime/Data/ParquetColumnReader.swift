@@ -107,8 +107,11 @@ struct ParquetColumnReader {
 
     private func levelsV1(_ cursor: inout ByteCursor, maxLevel: Int, encoding: Int64, count: Int, what: String) throws -> [Int32]? {
         guard maxLevel > 0 else { return nil }
+        if encoding == ParquetEncoding.bitPacked.rawValue {
+            return try ParquetEncodings.bitPackedMSBFirst(&cursor, bitWidth: levelBitWidth(maxLevel), count: count)
+        }
         guard encoding == ParquetEncoding.rle.rawValue else {
-            throw ParquetDecodeError("\(what) levels in \(ParquetEncoding.name(encoding)) are not supported (only RLE)")
+            throw ParquetDecodeError("\(what) levels in \(ParquetEncoding.name(encoding)) are not supported (only RLE and BIT_PACKED)")
         }
         let length = Int(try cursor.uint32LE())
         guard length <= cursor.remaining else { throw ParquetDecodeError("\(what) levels of \(length) bytes run past the page") }
