@@ -85,11 +85,25 @@ public enum ContinuationEncoding {
         return (String(ctx), moved + continuation)
     }
 
-    /// Token ids of the whole sequence and how many of them belong to the context.
+    /// The token ids lm-eval sends for a pair: `tok(ctx) + tok(ctx + cont)[len(tok(ctx)):]`, and how
+    /// many of them are context. (The ids are not `tok(ctx + cont)` when the context's tokens are not a
+    /// prefix of the whole's; lm-eval sends exactly this concatenation.)
     public static func encode(context: String, continuation: String, tokenize: (String) throws -> [Int]) rethrows -> (tokens: [Int], contextLength: Int) {
         let (ctx, cont) = split(context: context, continuation: continuation)
         let whole = try tokenize(ctx + cont)
         let contextTokens = try tokenize(ctx)
-        return (whole, min(contextTokens.count, whole.count))
+        let continuationTokens = whole.count > contextTokens.count ? Array(whole[contextTokens.count...]) : []
+        return (contextTokens + continuationTokens, contextTokens.count)
+    }
+}
+
+extension ContinuationEncoding {
+    /// `encode` for tokenizers that are reached asynchronously (a server's /tokenize).
+    public static func encode(context: String, continuation: String, tokenize: (String) async throws -> [Int]) async throws -> (tokens: [Int], contextLength: Int) {
+        let (ctx, cont) = split(context: context, continuation: continuation)
+        let whole = try await tokenize(ctx + cont)
+        let contextTokens = try await tokenize(ctx)
+        let continuationTokens = whole.count > contextTokens.count ? Array(whole[contextTokens.count...]) : []
+        return (contextTokens + continuationTokens, contextTokens.count)
     }
 }
