@@ -41,11 +41,16 @@ public enum DatasetLoaderError: Error, CustomStringConvertible, Equatable {
     case unsupportedFormat(path: String)
     case unreadable(path: String, reason: String)
     case noFiles(path: String, split: String)
+    case changed(path: String, recorded: String, actual: String)
+    case notCached(path: String, sha256: String)
 
     public var description: String {
         switch self {
         case let .unsupportedFormat(path): return "\(path): unknown data file type (expected .jsonl, .ndjson, .json, .csv or .parquet)"
         case let .unreadable(path, reason): return "\(path): cannot read: \(reason)"
+        case let .changed(path, recorded, actual):
+            return "\(path): sha256 is \(actual), the lockfile records \(recorded); the file changed since it was locked"
+        case let .notCached(path, sha256): return "\(path): the recorded file (sha256 \(sha256)) is not in the cache"
         case let .noFiles(path, split): return "\(path): no .parquet, .jsonl, .json or .csv file for split '\(split)'"
         }
     }
@@ -106,6 +111,30 @@ public struct DatasetLoader: Sendable {
         case let .local(path):
             return try Self.loadLocal(path: path, split: split)
         }
+    }
+
+    /// Re-reads exactly the files a lockfile recorded, with no request: Hub files (`hf://` paths)
+    /// from the cache by their sha256, local files from disk, each checked against its recorded
+    /// hash.
+    public func loadRecorded(_ files: [DataFileRecord]) throws -> LoadedSplit {
+        var rows: [JSONValue] = []
+        for file in files {
+            let data: Data
+            if file.path.hasPrefix("hf://") {
+                guard let blob = try hub.cache.readBlob(sha256: file.sha256) else {
+                    throw DatasetLoaderError.notCached(path: file.path, sha256: file.sha256)
+                }
+                data = blob
+            } else {
+                do { data = try Data(contentsOf: URL(fileURLWithPath: file.path)) } catch {
+                    throw DatasetLoaderError.unreadable(path: file.path, reason: error.localizedDescription)
+                }
+                let actual = SHA256.hex(data)
+                guard actual == file.sha256 else { throw DatasetLoaderError.changed(path: file.path, recorded: file.sha256, actual: actual) }
+            }
+            rows.append(contentsOf: try Self.rows(data, path: file.path, name: file.path))
+        }
+        return LoadedSplit(rows: rows, files: files)
     }
 
     static func loadLocal(path: String, split: String) throws -> LoadedSplit {

@@ -6,6 +6,8 @@ struct ParquetColumnData {
     var definitionLevels: [Int32]
     var repetitionLevels: [Int32]
     var values: [JSONValue]
+    /// Data pages read (dictionary pages not counted).
+    var dataPageCount = 0
 }
 
 /// Reads the pages of a column chunk: an optional dictionary page, then data pages v1 or v2.
@@ -63,9 +65,11 @@ struct ParquetColumnReader {
                     try checkRoom(header, remaining: expected - entries)
                     let raw = try ParquetDecompression.decompress(body, codec: column.codec, uncompressedSize: header.uncompressedSize)
                     entries += try readDataPageV1(raw, header: header, decoder: decoder, dictionary: dictionary, into: &result)
+                    result.dataPageCount += 1
                 case .dataPageV2:
                     try checkRoom(header, remaining: expected - entries)
                     entries += try readDataPageV2(body, header: header, decoder: decoder, dictionary: dictionary, into: &result)
+                    result.dataPageCount += 1
                 case .indexPage, nil:
                     break
                 }
@@ -103,8 +107,11 @@ struct ParquetColumnReader {
 
     private func levelsV1(_ cursor: inout ByteCursor, maxLevel: Int, encoding: Int64, count: Int, what: String) throws -> [Int32]? {
         guard maxLevel > 0 else { return nil }
+        if encoding == ParquetEncoding.bitPacked.rawValue {
+            return try ParquetEncodings.bitPackedMSBFirst(&cursor, bitWidth: levelBitWidth(maxLevel), count: count)
+        }
         guard encoding == ParquetEncoding.rle.rawValue else {
-            throw ParquetDecodeError("\(what) levels in \(ParquetEncoding.name(encoding)) are not supported (only RLE)")
+            throw ParquetDecodeError("\(what) levels in \(ParquetEncoding.name(encoding)) are not supported (only RLE and BIT_PACKED)")
         }
         let length = Int(try cursor.uint32LE())
         guard length <= cursor.remaining else { throw ParquetDecodeError("\(what) levels of \(length) bytes run past the page") }

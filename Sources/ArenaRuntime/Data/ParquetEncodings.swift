@@ -33,6 +33,28 @@ enum ParquetEncodings {
         return out
     }
 
+    /// The deprecated BIT_PACKED level encoding: `count` values packed from the most significant
+    /// bit of each byte down, no length prefix.
+    static func bitPackedMSBFirst(_ cursor: inout ByteCursor, bitWidth: Int, count: Int) throws -> [Int32] {
+        guard (0...32).contains(bitWidth) else { throw ParquetDecodeError("bit width \(bitWidth) is out of range") }
+        let (bits, overflow) = count.multipliedReportingOverflow(by: bitWidth)
+        guard !overflow else { throw ParquetDecodeError("BIT_PACKED levels of \(count) values overflow") }
+        let bytes = try cursor.take((bits + 7) / 8)
+        var out: [Int32] = []
+        out.reserveCapacity(count)
+        var bit = 0
+        for _ in 0..<count {
+            var value: UInt32 = 0
+            for _ in 0..<bitWidth {
+                let byte = bytes[bytes.startIndex + bit / 8]
+                value = value << 1 | UInt32(byte >> UInt8(7 - bit % 8) & 1)
+                bit += 1
+            }
+            out.append(Int32(bitPattern: value))
+        }
+        return out
+    }
+
     /// Little-endian bit unpacking, least significant bit first.
     static func unpack(_ bytes: ArraySlice<UInt8>, bitWidth: Int, count: Int, into out: inout [Int32]) {
         let base = bytes.startIndex

@@ -6,6 +6,7 @@ public struct ParquetFile: Sendable {
     /// The name used in error messages.
     public let name: String
     public let rowCount: Int
+    public var rowGroupCount: Int { metadata.rowGroups.count }
     /// Top-level column names in schema order.
     public var columnNames: [String] { schema.root.children.map(\.name) }
 
@@ -59,6 +60,15 @@ public struct ParquetFile: Sendable {
 
     public static func readRows(at url: URL) throws -> [JSONValue] {
         try ParquetFile(contentsOf: url).rows()
+    }
+
+    /// For each row group, the data pages of each leaf column (for tests and diagnostics).
+    func dataPageCounts() throws -> [[Int]] {
+        try metadata.rowGroups.map { group in
+            try zip(schema.leaves, group.columns).map { leaf, chunk in
+                try ParquetColumnReader(bytes: bytes, leaf: leaf, column: chunk).read().dataPageCount
+            }
+        }
     }
 
     /// All rows, row group after row group.

@@ -125,7 +125,15 @@ struct ParquetValueDecoder {
             guard leaf.typeLength > 0 else { throw ParquetDecodeError("FIXED_LEN_BYTE_ARRAY without a positive type_length") }
             for _ in 0..<count { out.append(try text(cursor.take(leaf.typeLength))) }
         case .int96:
-            throw ParquetDecodeError("physical type INT96 is not supported")
+            // Nanoseconds within the day, then the Julian day: read as nanoseconds since 1970-01-01.
+            for _ in 0..<count {
+                let nanos = Int64(bitPattern: try cursor.uint64LE())
+                let julianDay = Int64(try cursor.uint32LE())
+                let (dayNanos, o1) = (julianDay - 2_440_588).multipliedReportingOverflow(by: 86_400_000_000_000)
+                let (total, o2) = dayNanos.addingReportingOverflow(nanos)
+                guard !o1, !o2 else { throw ParquetDecodeError("INT96 timestamp out of range") }
+                out.append(.int(Int(total)))
+            }
         }
         return out
     }

@@ -23,7 +23,7 @@ public struct HubFilesStore: Sendable {
     /// so what is cached and recorded is always tied to a commit.
     public func files(repo: String, revision requested: String, config: String?, split: String) throws -> [HubCachedFile] {
         let revision = try commit(repo: repo, revision: requested)
-        let where_ = "dataset \(repo) at \(revision), config '\(config ?? "default")', split '\(split)'"
+        let described = "dataset \(repo) at \(revision), config '\(config ?? "default")', split '\(split)'"
         if let listed = cache.cachedSplit(repo: repo, revision: revision, config: config, split: split),
            listed.allSatisfy({ cache.hasBlob(sha256: $0.sha256) }) {
             return listed
@@ -33,7 +33,7 @@ public struct HubFilesStore: Sendable {
                let missing = listed.first(where: { !cache.hasBlob(sha256: $0.sha256) }) {
                 throw HubFilesError.offlineMissing("file \(missing.address) (sha256 \(missing.sha256))")
             }
-            throw HubFilesError.offlineMissing("the file list of \(where_)")
+            throw HubFilesError.offlineMissing("the file list of \(described)")
         }
         var source = revision
         var entries = try api.listFiles(repo: repo, revision: revision)

@@ -327,3 +327,34 @@ extension HubDatasetTests {
         #expect(split.files.count == 1)
     }
 }
+
+extension HubDatasetTests {
+    /// What a lockfile recorded is read back from the cache and disk with no request, and a
+    /// changed local file or a missing blob is named.
+    @Test func recordedFilesReloadOfflineAndChangesAreCaught() async throws {
+        let hub = LoopbackHub(repos: try Self.repos())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let hubSplit = try await Self.loader(hub, cache: cache)
+            .load(.hub(id: "openai/gsm8k", revision: Self.gsm8kCommit, config: "main"), split: "test")
+        await hub.stop()
+        let requests = hub.requests.count
+        let local = cache.appendingPathComponent("local.jsonl")
+        try Data("{\"q\": 1}\n".utf8).write(to: local)
+        let localSplit = try DatasetLoader.loadLocal(path: local.path, split: "test")
+
+        let offline = Self.loader(hub, cache: cache, offline: true)
+        let again = try offline.loadRecorded(hubSplit.files + localSplit.files)
+        #expect(again.rows == hubSplit.rows + localSplit.rows)
+        #expect(again.files == hubSplit.files + localSplit.files)
+        #expect(hub.requests.count == requests)
+
+        try Data("{\"q\": 2}\n".utf8).write(to: local)
+        let changed = try #require(throws: DatasetLoaderError.self) { try offline.loadRecorded(localSplit.files) }
+        #expect(changed.description.contains("changed since it was locked"))
+        let missing = DataFileRecord(path: "hf://datasets/openai/gsm8k@\(Self.gsm8kCommit)/main/train-00000-of-00001.parquet",
+                                     sha256: String(repeating: "0", count: 64), size: 1)
+        #expect(throws: DatasetLoaderError.notCached(path: missing.path, sha256: missing.sha256)) { try offline.loadRecorded([missing]) }
+    }
+}

@@ -95,4 +95,16 @@ import Testing
         // Flips inside statistics-free values may still decode; most must be caught.
         #expect(flippedAccepted < bytes.count / 3)
     }
+
+    /// The example of parquet-format's Encodings.md for BIT_PACKED (deprecated): 0…7 at bit width 3
+    /// pack to 00000101 00111001 01110111. The RLE hybrid's example from the same page: 0…7 at bit
+    /// width 3 bit-packed LSB first as 10001000 11000110 11111010 after the header 0x03.
+    @Test func levelEncodingsMatchTheFormatSpecificationExamples() throws {
+        var msb = ByteCursor([0b0000_0101, 0b0011_1001, 0b0111_0111])
+        #expect(try ParquetEncodings.bitPackedMSBFirst(&msb, bitWidth: 3, count: 8) == [0, 1, 2, 3, 4, 5, 6, 7])
+        var hybrid = ByteCursor([0x03, 0b1000_1000, 0b1100_0110, 0b1111_1010])
+        #expect(try ParquetEncodings.hybrid(&hybrid, bitWidth: 3, count: 8) == [0, 1, 2, 3, 4, 5, 6, 7])
+        var short = ByteCursor([0b0000_0101])
+        #expect(throws: ParquetDecodeError.self) { try ParquetEncodings.bitPackedMSBFirst(&short, bitWidth: 3, count: 8) }
+    }
 }

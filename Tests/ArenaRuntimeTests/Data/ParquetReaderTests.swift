@@ -29,6 +29,15 @@ import Testing
         #expect(names.contains("scalars_delta_v2"))
     }
 
+    /// The matrix fixtures really have several row groups, and columns of several data pages.
+    @Test(arguments: ["truthfulqa_mc_zstd_dict_v2", "arc_gzip_plain_v1", "scalars_snappy_dict_v1", "scalars_none_plain_v2"])
+    func fixturesSpanRowGroupsAndPages(_ name: String) throws {
+        let file = try ParquetFile(contentsOf: DataFixtures.parquetDirectory.appendingPathComponent(name + ".parquet"))
+        #expect(file.rowGroupCount > 1)
+        let pages = try file.dataPageCounts()
+        #expect(pages.flatMap { $0 }.contains { $0 > 1 })
+    }
+
     @Test func nestedStructOfListsComesBackAsObjectsAndArrays() throws {
         let rows = try ParquetFile.readRows(at: DataFixtures.parquetDirectory.appendingPathComponent("truthfulqa_mc_snappy_dict_v1.parquet"))
         let first = try #require(rows.first)

@@ -165,6 +165,15 @@ def main(out_dir):
     # A map column: pyarrow reads it as (key, value) pairs.
     write(out_dir, "maps", [{"m": [("a", 1), ("b", None)]}, {"m": None}, {"m": []}, {"m": [("z", 26)]}],
           pa.schema([("m", pa.map_(pa.string(), pa.int64()))]), compression="none")
+    # INT96 timestamps (old Spark/Impala files); the expected rows hold nanoseconds since the epoch.
+    stamps = pa.table({"ts": pa.array([0, 1_700_000_000_123_456_789, None, -86_400_000_000_001], type=pa.timestamp("ns"))})
+    path = os.path.join(out_dir, "int96_timestamps.parquet")
+    pq.write_table(stamps, path, compression="none", use_deprecated_int96_timestamps=True)
+    back = pq.read_table(path)
+    back = back.set_column(0, "ts", back.column("ts").cast(pa.int64()))
+    with open(os.path.join(out_dir, "int96_timestamps.json"), "w", encoding="utf-8") as f:
+        json.dump(back.to_pylist(), f, sort_keys=True)
+        f.write("\n")
     # Many values in few bytes: long null runs and a constant DELTA column.
     sparse = [{"x": (i if i % 2500 == 0 else None), "c": 7} for i in range(5000)]
     write(out_dir, "sparse_delta", sparse, pa.schema([("x", pa.int64()), ("c", pa.int64())]), compression="zstd",
