@@ -8,22 +8,29 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// A git repository holding the quickstart experiment, its data and the tiny models, with the
-    /// quickstart run once and its lockfile and bundle committed.
-    static let prepared: Result<(root: URL, bundle: URL), Error> = Result {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("quickstart-\(UUID().uuidString)")
-        let fm = FileManager.default
-        for path in ["experiments/quickstart.arena", "experiments/data", "models/tiny-llama", "models/tiny-qwen2"] {
-            let target = root.appendingPathComponent(path)
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.copyItem(at: repositoryRoot.appendingPathComponent(path), to: target)
+    /// quickstart run once and its lockfile and bundle committed. Made once for the suite.
+    actor Fixture {
+        static let shared = Fixture()
+        private var made: (root: URL, bundle: URL)?
+
+        func get() async throws -> (root: URL, bundle: URL) {
+            if let made { return made }
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("quickstart-\(UUID().uuidString)")
+            let fm = FileManager.default
+            for path in ["experiments/quickstart.arena", "experiments/data", "models/tiny-llama", "models/tiny-qwen2"] {
+                let target = root.appendingPathComponent(path)
+                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try fm.copyItem(at: QuickstartVerifyTests.repositoryRoot.appendingPathComponent(path), to: target)
+            }
+            try QuickstartVerifyTests.git(root, "init", "-q")
+            try QuickstartVerifyTests.git(root, "add", "-A")
+            try QuickstartVerifyTests.git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "quickstart")
+            let outcome = try await QuickstartVerifyTests.runner(root).run(path: "experiments/quickstart.arena", options: .init())
+            try QuickstartVerifyTests.git(root, "add", "-A")
+            try QuickstartVerifyTests.git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "results")
+            made = (root, outcome.bundle)
+            return (root, outcome.bundle)
         }
-        try git(root, "init", "-q")
-        try git(root, "add", "-A")
-        try git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "quickstart")
-        let outcome = try runSync { try await runner(root).run(path: "experiments/quickstart.arena", options: .init()) }
-        try git(root, "add", "-A")
-        try git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "results")
-        return (root, outcome.bundle)
     }
 
     static func runner(_ root: URL) throws -> ExperimentRunner {
@@ -42,29 +49,23 @@ import Testing
         guard p.terminationStatus == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "git \(args) failed"]) }
     }
 
-    static func runSync<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached { box.set(await Result { try await body() }); done.signal() }
-        done.wait()
-        return try box.get()
-    }
+    static func lockfile(_ root: URL) -> String { root.appendingPathComponent("lockfiles/quickstart.lock").path }
 
-    var lockfile: URL { get throws { try Self.prepared.get().root.appendingPathComponent("lockfiles/quickstart.lock") } }
-
-    @Test func theQuickstartVerifies() throws {
-        let report = try BundleVerifier.verify(lockfile: try lockfile.path)
+    @Test func theQuickstartVerifies() async throws {
+        let (root, _) = try await Fixture.shared.get()
+        let report = try BundleVerifier.verify(lockfile: Self.lockfile(root))
         #expect(report.differences == [])
         #expect(report.status == .reproduced)
         #expect(report.checks.contains { $0.hasPrefix("re-scoring:") })
         #expect(report.checks.contains { $0.hasPrefix("git: commit") })
     }
 
-    @Test func flippingAnyByteOfTheBundleOrLockfileIsCaughtAndNamed() throws {
-        let (_, bundle) = try Self.prepared.get()
+    @Test func flippingAnyByteOfTheBundleOrLockfileIsCaughtAndNamed() async throws {
+        let (root, bundle) = try await Fixture.shared.get()
+        let lockfile = URL(fileURLWithPath: Self.lockfile(root))
         let manifest = try BundleManifest.read(from: bundle)
         var targets = manifest.files.keys.sorted().map { (bundle.appendingPathComponent($0), $0) }
-        targets.append((try lockfile, "quickstart.lock"))
+        targets.append((lockfile, "quickstart.lock"))
         var tried = 0
         for (url, name) in targets {
             let original = try Data(contentsOf: url)
@@ -76,7 +77,7 @@ import Testing
                 defer { try? original.write(to: url) }
                 tried += 1
                 do {
-                    let report = try BundleVerifier.verify(lockfile: try lockfile.path)
+                    let report = try BundleVerifier.verify(lockfile: lockfile.path)
                     #expect(report.status == .differs, "\(name) byte \(position) went unnoticed")
                     #expect(report.differences.contains { $0.contains(name) }, "\(name) byte \(position): \(report.differences)")
                 } catch {
@@ -86,41 +87,24 @@ import Testing
             }
         }
         #expect(tried >= 60)
-        #expect(try BundleVerifier.verify(lockfile: try lockfile.path).status == .reproduced)
+        #expect(try BundleVerifier.verify(lockfile: lockfile.path).status == .reproduced)
     }
 
     @Test func aRerunOfTheNativeEngineReproducesExactly() async throws {
-        let (root, bundle) = try Self.prepared.get()
-        let comparison = try await Self.runner(root).rerun(lockfile: try lockfile.path, recorded: bundle)
+        let (root, bundle) = try await Fixture.shared.get()
+        let comparison = try await Self.runner(root).rerun(lockfile: Self.lockfile(root), recorded: bundle)
         #expect(comparison.missing.isEmpty)
         #expect(comparison.verdicts.count == 4)
         #expect(comparison.reproduced, "\(comparison.verdicts.filter { !$0.reproduced }.map(\.detail))")
     }
 
-    @Test func aChangedExperimentFileIsReported() throws {
-        let (root, _) = try Self.prepared.get()
+    @Test func aChangedExperimentFileIsReported() async throws {
+        let (root, _) = try await Fixture.shared.get()
         let file = root.appendingPathComponent("experiments/quickstart.arena")
         let original = try Data(contentsOf: file)
         defer { try? original.write(to: file) }
         try (original + Data("\n// edited\n".utf8)).write(to: file)
-        let report = try BundleVerifier.verify(lockfile: try lockfile.path)
+        let report = try BundleVerifier.verify(lockfile: Self.lockfile(root))
         #expect(report.differences.contains { $0.hasPrefix("experiments/quickstart.arena: sha256") })
-    }
-}
-
-final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private var value: Result<T, Error>?
-    private let lock = NSLock()
-    func set(_ v: Result<T, Error>) { lock.lock(); value = v; lock.unlock() }
-    func get() throws -> T {
-        lock.lock(); defer { lock.unlock() }
-        guard let value else { throw CancellationError() }
-        return try value.get()
-    }
-}
-
-extension Result where Failure == Error {
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }
