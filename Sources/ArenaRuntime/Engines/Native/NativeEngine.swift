@@ -43,7 +43,7 @@ public final class NativeEngine: LanguageModelEngine {
         self.tokenizer = tokenizer
         self.threads = max(1, threads)
         let hash = try ModelFolderHash.compute(model.folder)
-        identity = EngineIdentity(kind: "native", version: "\(Self.engineVersion)+sha256.\(hash)", model: "\(model.folder.lastPathComponent)@sha256:\(hash)")
+        identity = EngineIdentity(kind: "native", version: "\(Self.engineVersion)+\(BLASSetup.kernelDescription)+sha256.\(hash)", model: "\(model.folder.lastPathComponent)@sha256:\(hash)")
         stopTokenIds = Set(model.config.eosTokenIds + [tokenizer?.eosTokenId].compactMap { $0 })
         prefixTokenId = tokenizer?.bosTokenId ?? tokenizer?.eosTokenId ?? model.config.bosTokenId ?? model.config.eosTokenIds.first
     }
