@@ -76,6 +76,20 @@ struct NativeEngineTextTests {
         #expect(Set(alone.map(\.text)).count > 1)
     }
 
+    @Test("concurrent calls on one engine give the same results as calls one at a time")
+    func concurrentCalls() async throws {
+        let engine = try Self.engine()
+        let a = [LoglikelihoodRequest(context: "Paris is in", continuation: " France"), LoglikelihoodRequest(context: "Rome is in", continuation: " Italy")]
+        let b = [LoglikelihoodRequest(context: "1 + 1 =", continuation: " 2")]
+        let g = [GenerationRequest(prompt: "Hello", until: ["\n"], maxTokens: 6)]
+        let sequential = (try await engine.loglikelihood(a), try await engine.loglikelihood(b), try await engine.generate(g))
+        async let x = engine.loglikelihood(a)
+        async let y = engine.loglikelihood(b)
+        async let z = engine.generate(g)
+        let concurrent = try await (x, y, z)
+        #expect(concurrent.0 == sequential.0 && concurrent.1 == sequential.1 && concurrent.2 == sequential.2)
+    }
+
     @Test("max tokens bounds the generation")
     func maxTokens() async throws {
         let engine = try Self.engine()

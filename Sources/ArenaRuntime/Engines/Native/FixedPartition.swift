@@ -68,4 +68,12 @@ enum BLASSetup {
     }()
 
     static func singleThreaded() { _ = once }
+
+    /// OpenBLAS's version and the kernel it picked for this CPU, e.g. "openblas-0.3.21-Cooperlake":
+    /// a product's bits depend on them, so they are part of the engine's identity.
+    static var kernelDescription: String {
+        let config = String(cString: openblas_get_config()).split(separator: " ")
+        let version = config.count > 1 && config[0] == "OpenBLAS" ? String(config[1]) : "unknown"
+        return "openblas-\(version)-\(String(cString: openblas_get_corename()))"
+    }
 }

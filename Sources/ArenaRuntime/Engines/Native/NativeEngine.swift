@@ -43,7 +43,7 @@ public final class NativeEngine: LanguageModelEngine {
         self.tokenizer = tokenizer
         self.threads = max(1, threads)
         let hash = try ModelFolderHash.compute(model.folder)
-        identity = EngineIdentity(kind: "native", version: "\(Self.engineVersion)+sha256.\(hash)", model: "\(model.folder.lastPathComponent)@sha256:\(hash)")
+        identity = EngineIdentity(kind: "native", version: "\(Self.engineVersion)+\(BLASSetup.kernelDescription)+sha256.\(hash)", model: "\(model.folder.lastPathComponent)@sha256:\(hash)")
         stopTokenIds = Set(model.config.eosTokenIds + [tokenizer?.eosTokenId].compactMap { $0 })
         prefixTokenId = tokenizer?.bosTokenId ?? tokenizer?.eosTokenId ?? model.config.bosTokenId ?? model.config.eosTokenIds.first
     }
@@ -70,12 +70,14 @@ public final class NativeEngine: LanguageModelEngine {
 
     public func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult] {
         let tokenizer = try requireTokenizer()
-        let sequences = try requests.map { request in
-            try ContinuationEncoding.encode(context: request.context, continuation: request.continuation) {
-                try tokenizer.encode($0, addSpecialTokens: false)
+        return try await offloaded { [self] in
+            let sequences = try requests.map { request in
+                try ContinuationEncoding.encode(context: request.context, continuation: request.continuation) {
+                    try tokenizer.encode($0, addSpecialTokens: false)
+                }
             }
+            return try loglikelihood(sequences: sequences)
         }
-        return try loglikelihood(sequences: sequences)
     }
 
     public func generate(_ requests: [GenerationRequest]) async throws -> [GenerationResult] {
@@ -83,10 +85,22 @@ public final class NativeEngine: LanguageModelEngine {
         for request in requests where request.temperature != 0 {
             throw NativeEngineError.samplingNotSupported(temperature: request.temperature)
         }
-        return try eachSequence(requests.count) { index, innerThreads in
-            let request = requests[index]
-            let prompt = try tokenizer.encode(request.prompt, addSpecialTokens: false)
-            return GenerationResult(text: try generate(promptTokens: prompt, maxTokens: request.maxTokens, until: request.until, threads: innerThreads).text)
+        return try await offloaded { [self] in
+            try eachSequence(requests.count) { index, innerThreads in
+                let request = requests[index]
+                let prompt = try tokenizer.encode(request.prompt, addSpecialTokens: false)
+                return GenerationResult(text: try generate(promptTokens: prompt, maxTokens: request.maxTokens, until: request.until, threads: innerThreads).text)
+            }
+        }
+    }
+
+    /// Runs compute-bound work on a dispatch thread, so that it never holds one of Swift
+    /// concurrency's few cooperative threads for seconds.
+    private func offloaded<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try work() })
+            }
         }
     }
 
