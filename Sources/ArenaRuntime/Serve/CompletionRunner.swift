@@ -3,6 +3,7 @@ import Foundation
 /// Computes `/v1/completions` choices for one served model, with vLLM's semantics: text prompts
 /// are encoded with special tokens, token-id prompts used as given; `echo` puts the prompt before
 /// the completion (text, tokens and log-probabilities, the first prompt token's being null);
+/// an EOS token ends the completion and is listed among its tokens but not in its text;
 /// `logprobs: k` gives each token's log-probability and the `k` most likely tokens with the token
 /// itself; generation stops at `max_tokens`, an EOS token or a stop string (cut from the text).
 struct CompletionRunner: Sendable {
@@ -80,12 +81,13 @@ struct CompletionRunner: Sendable {
             var row = rows.removeLast()
             while generated.count < request.maxTokens {
                 let next = sampler.next(row)
+                generated.append(next)
+                if wantLogprobs != nil { scored.append(TokenLogprob(row: row, id: next, top: wantLogprobs ?? 0)) }
+                // An EOS token counts as generated (tokens, logprobs, usage) but adds no text, as in vLLM.
                 if model.stopTokenIds.contains(next) {
                     finishReason = "stop"
                     break
                 }
-                generated.append(next)
-                if wantLogprobs != nil { scored.append(TokenLogprob(row: row, id: next, top: wantLogprobs ?? 0)) }
                 text = tokenizer.decode(generated, skipSpecialTokens: true)
                 if let cut = Self.firstStop(in: text, stops: request.stop) {
                     text = String(text[..<cut])

@@ -63,6 +63,27 @@ import Testing
         }
     }
 
+    /// lm-eval drops the last entry of token_logprobs as the generated token: it must be there
+    /// even when the model's first choice is EOS.
+    @Test func anEOSTokenIsListedButAddsNoText() async throws {
+        let tokenizer = try Tokenizer(folder: ServeHarness.modelFolder)
+        let engine = try NativeEngine(model: NativeModel(folder: ServeHarness.modelFolder), tokenizer: tokenizer, threads: 1)
+        let prompt = tokenizer.encode("Question: What do bees make?\nAnswer: honey", addSpecialTokens: false)
+        let greedy = try #require(try engine.generateTokens(promptTokens: prompt, maxTokens: 1).first)
+        try await ServeHarness.with(stopTokenIds: [greedy]) { h in
+            let (status, json) = try await h.post("/v1/completions", .object([
+                "prompt": .ids(prompt), "max_tokens": .int(1), "temperature": .int(0), "logprobs": .int(1), "echo": .bool(true),
+            ]))
+            #expect(status == 200)
+            let choice = try #require(json["choices"]?[0])
+            #expect(choice["finish_reason"]?.stringValue == "stop")
+            #expect(choice["text"]?.stringValue == tokenizer.decode(prompt))
+            #expect(choice["logprobs"]?["token_logprobs"]?.arrayValue?.count == prompt.count + 1)
+            #expect(choice["logprobs"]?["tokens"]?.arrayValue?.last?.stringValue == tokenizer.decode([greedy]))
+            #expect(json["usage"]?["completion_tokens"]?.intValue == 1)
+        }
+    }
+
     @Test func seededSamplingIsRepeatable() async throws {
         try await ServeHarness.with { h in
             let body = JSONValue.object(["prompt": .string("Once upon a time"), "max_tokens": .int(10), "temperature": .double(1.5), "seed": .int(7)])
