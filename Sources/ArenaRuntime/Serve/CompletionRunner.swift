@@ -49,10 +49,11 @@ struct CompletionRunner: Sendable {
 
     private func runTokenLevel(_ request: CompletionRequest, prompt: CompletionRequest.Prompt, backend: ServedModel.TokenLevelBackend) throws -> Choice {
         let tokenizer = backend.tokenizer, model = backend.model
-        let ids: [Int]
+        // The echoed prompt is the request's own text, or the ids' text for token prompts (as vLLM).
+        let ids: [Int], promptText: String
         switch prompt {
-        case let .text(text): ids = tokenizer.encode(text, addSpecialTokens: true)
-        case let .tokens(given): ids = given
+        case let .text(text): (ids, promptText) = (tokenizer.encode(text, addSpecialTokens: true), text)
+        case let .tokens(given): (ids, promptText) = (given, tokenizer.decode(given))
         }
         guard !ids.isEmpty else { throw ServeAPIError.badRequest("the prompt is empty (no tokens)", param: "prompt") }
         if let bad = ids.first(where: { $0 < 0 || $0 >= model.vocabularySize }) {
@@ -98,7 +99,6 @@ struct CompletionRunner: Sendable {
                 row = try decoding.session.append(next)
             }
         }
-        let promptText = tokenizer.decode(ids)
         let shownTokens = (request.echo ? ids : []) + generated
         let logprobs: JSONValue = wantLogprobs == nil ? .null : Self.logprobsObject(
             tokens: shownTokens, scores: request.echo ? scored : Array(scored.suffix(generated.count)), tokenizer: tokenizer)

@@ -84,6 +84,22 @@ import Testing
         }
     }
 
+    @Test func echoOfATextPromptIsThePromptText() async throws {
+        try await ServeHarness.with { h in
+            let (status, json) = try await h.post("/v1/completions", .object([
+                "prompt": .array([.string("Hello there"), .string("Good day")]), "max_tokens": .int(2), "temperature": .int(0), "echo": .bool(true),
+            ]))
+            #expect(status == 200)
+            for (index, prompt) in ["Hello there", "Good day"].enumerated() {
+                let choice = try #require(json["choices"]?[index])
+                let ids = h.tokenizer.encode(prompt, addSpecialTokens: true)
+                let generated = try h.engine.generateTokens(promptTokens: ids, maxTokens: 2)
+                #expect(choice["text"]?.stringValue == prompt + h.tokenizer.decode(generated, skipSpecialTokens: true))
+                #expect(choice["logprobs"] == .null)
+            }
+        }
+    }
+
     @Test func seededSamplingIsRepeatable() async throws {
         try await ServeHarness.with { h in
             let body = JSONValue.object(["prompt": .string("Once upon a time"), "max_tokens": .int(10), "temperature": .double(1.5), "seed": .int(7)])
