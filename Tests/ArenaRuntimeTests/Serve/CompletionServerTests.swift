@@ -159,6 +159,11 @@ import Testing
             let unknownModel = try await h.post("/v1/completions", .object(["prompt": .string("a"), "model": .string("gpt-9")]))
             #expect(unknownModel.status == 404)
             #expect(unknownModel.json["type"]?.stringValue == "NotFoundError")
+            let topP = try await h.post("/v1/completions", .object(["prompt": .string("a"), "top_p": .double(0.9)]))
+            #expect(topP.status == 400)
+            #expect(topP.json["param"]?.stringValue == "top_p")
+            let neutral = try await h.post("/v1/completions", .object(["prompt": .string("a"), "max_tokens": .int(1), "top_p": .int(1), "top_k": .int(-1)]))
+            #expect(neutral.status == 200)
             let badTokens = try await h.post("/detokenize", .object(["tokens": .string("1 2")]))
             #expect(badTokens.status == 400)
         }
