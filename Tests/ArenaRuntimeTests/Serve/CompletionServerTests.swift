@@ -100,6 +100,21 @@ import Testing
         }
     }
 
+    @Test func aPortInUseIsReported() async throws {
+        try await ServeHarness.with { h in
+            let port = try #require(UInt16(h.baseURL.split(separator: ":").last.map(String.init) ?? ""))
+            let second = try CompletionServer(served: h.server.served, host: "127.0.0.1", port: port)
+            do {
+                try await second.start()
+                await second.stop()
+                Issue.record("a second server started on port \(port)")
+            } catch let error as ServeStartError {
+                #expect(error.message.hasPrefix("cannot listen on 127.0.0.1:\(port): "), "\(error)")
+            }
+        }
+        #expect(throws: ServeStartError.self) { try CompletionServer(served: try ServedModel.native(folder: ServeHarness.modelFolder), host: "localhost:1", port: 1) }
+    }
+
     @Test func seededSamplingIsRepeatable() async throws {
         try await ServeHarness.with { h in
             let body = JSONValue.object(["prompt": .string("Once upon a time"), "max_tokens": .int(10), "temperature": .double(1.5), "seed": .int(7)])
