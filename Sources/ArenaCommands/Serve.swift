@@ -14,7 +14,7 @@ extension ArenaScriptCommand {
         @Option(help: "Address to listen on.")
         var host = "127.0.0.1"
 
-        @Option(help: "Port to listen on.")
+        @Option(help: "Port to listen on (0: any free port, printed at start).")
         var port: UInt16 = 8000
 
         @Option(help: "Model name clients send as \"model\" (default: the folder's name).")
@@ -23,8 +23,9 @@ extension ArenaScriptCommand {
         func run() async throws {
             let served = try ServedModel.native(folder: URL(fileURLWithPath: modelDir), name: name)
             let server = try CompletionServer(served: served, host: host, port: port)
-            FileHandle.standardError.write(Data("arena-script serve: \(served.name) on http://\(host):\(port)/v1\n".utf8))
-            try await server.run()
+            let bound = try await server.start()
+            FileHandle.standardError.write(Data("arena-script serve: \(served.name) on http://\(host):\(bound)/v1\n".utf8))
+            while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
         }
     }
 }

@@ -15,6 +15,10 @@ struct CompletionRequest: Equatable {
     var logprobs: Int?
 
     static let maxLogprobs = 20
+    static let neutralValues: [(String, [Double])] = [
+        ("top_p", [1]), ("top_k", [-1, 0]), ("min_p", [0]), ("presence_penalty", [0]), ("frequency_penalty", [0]),
+        ("repetition_penalty", [1]), ("best_of", [1]),
+    ]
 
     init(_ body: JSONValue) throws {
         guard let fields = body.objectValue else { throw ServeAPIError.badRequest("the request body must be a JSON object") }
@@ -71,6 +75,17 @@ struct CompletionRequest: Equatable {
         if let value = present("n") {
             guard case let .int(n) = value else { throw typeError("n", "an integer") }
             guard n == 1 else { throw ServeAPIError.badRequest("field 'n': only n = 1 is supported", param: "n") }
+        }
+        // Sampling controls this server does not implement are accepted only at their neutral values.
+        for (name, neutral) in Self.neutralValues {
+            if let value = present(name), !neutral.contains(value.doubleValue ?? .nan) {
+                throw ServeAPIError.badRequest("field '\(name)': only \(neutral.map { PythonFloat.repr($0) }.joined(separator: " or ")) is supported, got \(value.serialized(indent: nil))", param: name)
+            }
+        }
+        for name in ["logit_bias", "suffix", "guided_json", "guided_regex", "guided_choice"] {
+            if let value = present(name), value != .object([:]), value != .array([]) {
+                throw ServeAPIError.badRequest("field '\(name)' is not supported", param: name)
+            }
         }
         if let value = present("stream") {
             guard value.boolValue == false else { throw ServeAPIError.badRequest("field 'stream': streaming is not supported", param: "stream") }

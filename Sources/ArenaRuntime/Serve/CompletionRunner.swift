@@ -3,6 +3,7 @@ import Foundation
 /// Computes `/v1/completions` choices for one served model, with vLLM's semantics: text prompts
 /// are encoded with special tokens, token-id prompts used as given; `echo` puts the prompt before
 /// the completion (text, tokens and log-probabilities, the first prompt token's being null);
+/// an EOS token ends the completion and is listed among its tokens but not in its text;
 /// `logprobs: k` gives each token's log-probability and the `k` most likely tokens with the token
 /// itself; generation stops at `max_tokens`, an EOS token or a stop string (cut from the text).
 struct CompletionRunner: Sendable {
@@ -48,10 +49,11 @@ struct CompletionRunner: Sendable {
 
     private func runTokenLevel(_ request: CompletionRequest, prompt: CompletionRequest.Prompt, backend: ServedModel.TokenLevelBackend) throws -> Choice {
         let tokenizer = backend.tokenizer, model = backend.model
-        let ids: [Int]
+        // The echoed prompt is the request's own text, or the ids' text for token prompts (as vLLM).
+        let ids: [Int], promptText: String
         switch prompt {
-        case let .text(text): ids = tokenizer.encode(text, addSpecialTokens: true)
-        case let .tokens(given): ids = given
+        case let .text(text): (ids, promptText) = (tokenizer.encode(text, addSpecialTokens: true), text)
+        case let .tokens(given): (ids, promptText) = (given, tokenizer.decode(given))
         }
         guard !ids.isEmpty else { throw ServeAPIError.badRequest("the prompt is empty (no tokens)", param: "prompt") }
         if let bad = ids.first(where: { $0 < 0 || $0 >= model.vocabularySize }) {
@@ -80,12 +82,13 @@ struct CompletionRunner: Sendable {
             var row = rows.removeLast()
             while generated.count < request.maxTokens {
                 let next = sampler.next(row)
+                generated.append(next)
+                if wantLogprobs != nil { scored.append(TokenLogprob(row: row, id: next, top: wantLogprobs ?? 0)) }
+                // An EOS token counts as generated (tokens, logprobs, usage) but adds no text, as in vLLM.
                 if model.stopTokenIds.contains(next) {
                     finishReason = "stop"
                     break
                 }
-                generated.append(next)
-                if wantLogprobs != nil { scored.append(TokenLogprob(row: row, id: next, top: wantLogprobs ?? 0)) }
                 text = tokenizer.decode(generated, skipSpecialTokens: true)
                 if let cut = Self.firstStop(in: text, stops: request.stop) {
                     text = String(text[..<cut])
@@ -96,7 +99,6 @@ struct CompletionRunner: Sendable {
                 row = try decoding.session.append(next)
             }
         }
-        let promptText = tokenizer.decode(ids)
         let shownTokens = (request.echo ? ids : []) + generated
         let logprobs: JSONValue = wantLogprobs == nil ? .null : Self.logprobsObject(
             tokens: shownTokens, scores: request.echo ? scored : Array(scored.suffix(generated.count)), tokenizer: tokenizer)

@@ -2,6 +2,12 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 
+/// Why the server could not start (address, port in use), with the system's message.
+public struct ServeStartError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
 /// `arena-script serve`: one model behind the HTTP API vLLM speaks (`/v1/completions`,
 /// `/v1/models`, `/tokenize`, `/detokenize`, `/tokenizer_info`, `/health`, `/version`), so that
 /// lm-eval's `local-completions` and arena-script's own endpoint engine run against it unchanged.
@@ -14,27 +20,50 @@ public final class CompletionServer: Sendable {
     public init(served: ServedModel, host: String = "127.0.0.1", port: UInt16 = 8000) throws {
         self.served = served
         created = Int(Date().timeIntervalSince1970)
+        self.host = host
+        self.port = port
         let address: sockaddr_in
         do {
             address = try sockaddr_in.inet(ip4: host, port: port)
         } catch {
-            throw ServeAPIError.badRequest("cannot listen on \(host):\(port): \(error)")
+            throw ServeStartError(message: "cannot listen on \(host):\(port): not an IPv4 address (\(error))")
         }
         server = HTTPServer(address: address, timeout: 600, logger: .disabled)
     }
+
+    private let host: String
+    private let port: UInt16
 
     /// Starts listening and returns the port; the server runs until `stop()`.
     @discardableResult
     public func start() async throws -> UInt16 {
         await addRoutes()
         let server = self.server
-        Task { try? await server.run() }
-        try await server.waitUntilListening(timeout: 10)
-        guard let address = await server.listeningAddress, case let .ip4(_, port) = address else {
-            await server.stop()
-            throw ServeAPIError.internalError("the server did not report its address")
+        let ended = ServerEnd()
+        let runner = Task {
+            do {
+                try await server.run()
+                ended.record("the server stopped")
+            } catch {
+                ended.record(String(describing: error))
+            }
         }
-        return port
+        // Listening, or the reason it could not (address in use, ...), whichever comes first.
+        let deadline = Date().addingTimeInterval(10)
+        while await !server.isListening {
+            if let reason = ended.reason { throw ServeStartError(message: "cannot listen on \(host):\(port): \(reason)") }
+            if Date() > deadline {
+                runner.cancel()
+                await server.stop()
+                throw ServeStartError(message: "cannot listen on \(host):\(port): not listening after 10 s")
+            }
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+        guard let address = await server.listeningAddress, case let .ip4(_, bound) = address else {
+            await server.stop()
+            throw ServeStartError(message: "cannot listen on \(host):\(port): the server did not report its address")
+        }
+        return bound
     }
 
     /// Runs until the process ends (for the command line).
@@ -156,5 +185,21 @@ public final class CompletionServer: Sendable {
     private static func json(_ value: JSONValue, status: Int) -> FlyingFox.HTTPResponse {
         FlyingFox.HTTPResponse(statusCode: HTTPStatusCode(status, phrase: status == 200 ? "OK" : "Error"),
                                headers: [.contentType: "application/json"], body: value.serializedData(indent: nil))
+    }
+}
+
+/// How the server's run loop ended, recorded from its task.
+private final class ServerEnd: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: String?
+
+    func record(_ reason: String) {
+        lock.lock(); defer { lock.unlock() }
+        if recorded == nil { recorded = reason }
+    }
+
+    var reason: String? {
+        lock.lock(); defer { lock.unlock() }
+        return recorded
     }
 }

@@ -63,6 +63,58 @@ import Testing
         }
     }
 
+    /// lm-eval drops the last entry of token_logprobs as the generated token: it must be there
+    /// even when the model's first choice is EOS.
+    @Test func anEOSTokenIsListedButAddsNoText() async throws {
+        let tokenizer = try Tokenizer(folder: ServeHarness.modelFolder)
+        let engine = try NativeEngine(model: NativeModel(folder: ServeHarness.modelFolder), tokenizer: tokenizer, threads: 1)
+        let prompt = tokenizer.encode("Question: What do bees make?\nAnswer: honey", addSpecialTokens: false)
+        let greedy = try #require(try engine.generateTokens(promptTokens: prompt, maxTokens: 1).first)
+        try await ServeHarness.with(stopTokenIds: [greedy]) { h in
+            let (status, json) = try await h.post("/v1/completions", .object([
+                "prompt": .ids(prompt), "max_tokens": .int(1), "temperature": .int(0), "logprobs": .int(1), "echo": .bool(true),
+            ]))
+            #expect(status == 200)
+            let choice = try #require(json["choices"]?[0])
+            #expect(choice["finish_reason"]?.stringValue == "stop")
+            #expect(choice["text"]?.stringValue == tokenizer.decode(prompt))
+            #expect(choice["logprobs"]?["token_logprobs"]?.arrayValue?.count == prompt.count + 1)
+            #expect(choice["logprobs"]?["tokens"]?.arrayValue?.last?.stringValue == tokenizer.decode([greedy]))
+            #expect(json["usage"]?["completion_tokens"]?.intValue == 1)
+        }
+    }
+
+    @Test func echoOfATextPromptIsThePromptText() async throws {
+        try await ServeHarness.with { h in
+            let (status, json) = try await h.post("/v1/completions", .object([
+                "prompt": .array([.string("Hello there"), .string("Good day")]), "max_tokens": .int(2), "temperature": .int(0), "echo": .bool(true),
+            ]))
+            #expect(status == 200)
+            for (index, prompt) in ["Hello there", "Good day"].enumerated() {
+                let choice = try #require(json["choices"]?[index])
+                let ids = h.tokenizer.encode(prompt, addSpecialTokens: true)
+                let generated = try h.engine.generateTokens(promptTokens: ids, maxTokens: 2)
+                #expect(choice["text"]?.stringValue == prompt + h.tokenizer.decode(generated, skipSpecialTokens: true))
+                #expect(choice["logprobs"] == .null)
+            }
+        }
+    }
+
+    @Test func aPortInUseIsReported() async throws {
+        try await ServeHarness.with { h in
+            let port = try #require(UInt16(h.baseURL.split(separator: ":").last.map(String.init) ?? ""))
+            let second = try CompletionServer(served: h.server.served, host: "127.0.0.1", port: port)
+            do {
+                try await second.start()
+                await second.stop()
+                Issue.record("a second server started on port \(port)")
+            } catch let error as ServeStartError {
+                #expect(error.message.hasPrefix("cannot listen on 127.0.0.1:\(port): "), "\(error)")
+            }
+        }
+        #expect(throws: ServeStartError.self) { try CompletionServer(served: try ServedModel.native(folder: ServeHarness.modelFolder), host: "localhost:1", port: 1) }
+    }
+
     @Test func seededSamplingIsRepeatable() async throws {
         try await ServeHarness.with { h in
             let body = JSONValue.object(["prompt": .string("Once upon a time"), "max_tokens": .int(10), "temperature": .double(1.5), "seed": .int(7)])
@@ -122,6 +174,11 @@ import Testing
             let unknownModel = try await h.post("/v1/completions", .object(["prompt": .string("a"), "model": .string("gpt-9")]))
             #expect(unknownModel.status == 404)
             #expect(unknownModel.json["type"]?.stringValue == "NotFoundError")
+            let topP = try await h.post("/v1/completions", .object(["prompt": .string("a"), "top_p": .double(0.9)]))
+            #expect(topP.status == 400)
+            #expect(topP.json["param"]?.stringValue == "top_p")
+            let neutral = try await h.post("/v1/completions", .object(["prompt": .string("a"), "max_tokens": .int(1), "top_p": .int(1), "top_k": .int(-1)]))
+            #expect(neutral.status == 200)
             let badTokens = try await h.post("/detokenize", .object(["tokens": .string("1 2")]))
             #expect(badTokens.status == 400)
         }

@@ -13,8 +13,11 @@ struct ServeHarness {
     let client = HTTPClient(retry: .none)
 
     /// Runs `body` against a fresh server and stops the server afterwards, whatever happens.
-    static func with(_ body: (ServeHarness) async throws -> Void) async throws {
-        let served = try ServedModel.native(folder: modelFolder, name: "tiny-llama", threads: 1)
+    static func with(stopTokenIds: Set<Int>? = nil, _ body: (ServeHarness) async throws -> Void) async throws {
+        var served = try ServedModel.native(folder: modelFolder, name: "tiny-llama", threads: 1)
+        if let stopTokenIds, let backend = served.tokenLevel, let engine = served.engine as? NativeEngine {
+            served.tokenLevel = .init(tokenizer: backend.tokenizer, model: NativeWithStopTokens(engine: engine, stopTokenIds: stopTokenIds))
+        }
         guard let engine = served.engine as? NativeEngine, let tokenizer = served.tokenLevel?.tokenizer else {
             throw ServeAPIError.internalError("ServedModel.native did not give a NativeEngine with a tokenizer")
         }
@@ -62,5 +65,19 @@ extension JSONValue {
     subscript(index: Int) -> JSONValue? {
         guard let items = arrayValue, items.indices.contains(index) else { return nil }
         return items[index]
+    }
+}
+
+/// The native engine with another set of EOS tokens (to make generation end on a chosen token).
+struct NativeWithStopTokens: TokenLevelModel {
+    let engine: NativeEngine
+    let stopTokenIds: Set<Int>
+    var vocabularySize: Int { engine.vocabularySize }
+    var maxModelLength: Int { engine.maxModelLength }
+    func nextTokenLogprobs(_ ids: [Int], positions: Range<Int>) throws -> [[Double]] {
+        try engine.nextTokenLogprobs(ids, positions: positions)
+    }
+    func startDecoding(_ ids: [Int], positions: Range<Int>, capacity: Int) throws -> (rows: [[Double]], session: any TokenDecodingSession) {
+        try engine.startDecoding(ids, positions: positions, capacity: capacity)
     }
 }

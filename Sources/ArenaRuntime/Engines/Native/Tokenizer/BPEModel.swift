@@ -109,7 +109,7 @@ struct BPEModel: Sendable {
     }
 
     /// Merges the lowest-ranked adjacent pair first (leftmost among equal ranks) until none applies.
-    private func applyMerges(_ initial: [Int]) -> [Int] {
+    func applyMerges(_ initial: [Int]) -> [Int] {
         let count = initial.count
         if count < 2 { return initial }
         var ids = initial

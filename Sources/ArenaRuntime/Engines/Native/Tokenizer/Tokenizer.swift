@@ -9,6 +9,7 @@ public final class Tokenizer: Sendable {
     let preTokenizer: PreTokenizer?
     let postProcessor: PostProcessor?
     let decoder: Decoder?
+    private let byteLevelFastPath: ByteLevelFastPath?
     let addedTokens: [Int: AddedToken]
     /// Added tokens' ids by their content (UTF-8).
     private let addedTokenIds: [[UInt8]: Int]
@@ -44,6 +45,7 @@ public final class Tokenizer: Sendable {
         normalizer = try root["normalizer"].flatMap { $0 == .null ? nil : try Normalizer($0, field: "normalizer", reader: reader) }
         preTokenizer = try root["pre_tokenizer"].flatMap { $0 == .null ? nil : try PreTokenizer($0, field: "pre_tokenizer", reader: reader) }
         postProcessor = try root["post_processor"].flatMap { $0 == .null ? nil : try PostProcessor($0, field: "post_processor", reader: reader) }
+        byteLevelFastPath = ByteLevelFastPath(preTokenizer: preTokenizer, model: model)
         decoder = try root["decoder"].flatMap { $0 == .null ? nil : try Decoder($0, field: "decoder", reader: reader) }
 
         var added: [Int: AddedToken] = [:]
@@ -157,6 +159,7 @@ public final class Tokenizer: Sendable {
 
     private func encodeText(_ bytes: [UInt8], startsInput: Bool) -> [Int] {
         guard let preTokenizer else { return model.tokenize(bytes) }
+        if let byteLevelFastPath { return byteLevelFastPath.encode(bytes, model: model) }
         let scalars = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
         var ids: [Int] = []
         for word in preTokenizer.apply([scalars], startsInput: startsInput) {
