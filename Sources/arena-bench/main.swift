@@ -3,6 +3,7 @@ import Foundation
 // Benchmarks of arena-script's hot paths; docs/benchmarks.md records the figures.
 // Each benchmark lives in its own file as `enum XBench { static func run(_ args: [String]) async throws }`.
 let benchmarks: [(name: String, summary: String)] = [
+    ("metrics", "gsm8k, truthfulqa_gen, DROP scoring and the paired bootstrap on real data"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -12,6 +13,8 @@ guard let name = args.first else {
     exit(0)
 }
 switch name {
+case "metrics":
+    try await MetricsBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)
