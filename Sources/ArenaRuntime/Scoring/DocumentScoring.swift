@@ -1,7 +1,9 @@
 /// Per-document metrics: lm-eval's `process_results` for each scoring rule, and the filters.
 enum DocumentScoring {
-    static func records(task: TaskDefinition, document: PreparedDocument, responses: [ModelResponse],
-                        metrics: GenerationMetrics?) throws -> [SampleRecord] {
+    /// gsm8k's `regexes_to_ignore`, compiled once.
+    static let gsm8kRegexes = Result { try ExactMatch.gsm8kRegexesToIgnore.map { try PythonRegex($0) } }
+
+    static func records(task: TaskDefinition, document: PreparedDocument, responses: [ModelResponse]) throws -> [SampleRecord] {
         let target = try task.docToTarget(document.doc)
         let targetJSON: JSONValue
         switch target {
@@ -35,9 +37,6 @@ enum DocumentScoring {
             if task.scoring == .multipleChoiceAccNorm { values["acc_norm"] = accNorm }
             return [record("none", nil, values)]
         case .gsm8kExactMatch, .dropEmF1, .truthfulQAGen:
-            guard let metrics else {
-                throw ScoringError(task: task.name, reason: "no generation metric functions were given to the scorer")
-            }
             guard responses.count == 1, case let .generation(text) = responses[0] else {
                 throw ScoringError(task: task.name, reason: "a generate_until document needs exactly one generation")
             }
@@ -45,19 +44,25 @@ enum DocumentScoring {
             switch task.scoring {
             case .gsm8kExactMatch:
                 let reference = try fields.string("answer")
-                let strict = metrics.gsm8kStrictMatch(text)
-                let flexible = metrics.gsm8kFlexibleExtract(text)
+                let regexes = try gsm8kRegexes.get()
+                func exactMatch(_ prediction: String) -> Double {
+                    ExactMatch.score(prediction: prediction, reference: reference, ignoreCase: true,
+                                     ignorePunctuation: false, compiledRegexes: regexes)
+                }
+                let strict = GSM8KFilter.strictMatch(text)
+                let flexible = GSM8KFilter.flexibleExtract(text)
                 return [
-                    record("strict-match", strict, ["exact_match": metrics.gsm8kExactMatch(strict, reference)]),
-                    record("flexible-extract", flexible, ["exact_match": metrics.gsm8kExactMatch(flexible, reference)]),
+                    record("strict-match", strict, ["exact_match": exactMatch(strict)]),
+                    record("flexible-extract", flexible, ["exact_match": exactMatch(flexible)]),
                 ]
             case .dropEmF1:
                 guard let answers = try fields.value("answers").arrayValue else { throw fields.error("answers", "expected a list of answers") }
                 let golds = try answers.map { try DocumentFields.strings($0, field: "answers", fail: fields.error) }
-                let (em, f1) = metrics.drop(text, golds)
+                let (em, f1) = DropMetrics.score(prediction: text, golds: golds)
                 return [record("none", text, ["em": em, "f1": f1])]
             default:
-                let scores = metrics.truthfulQAGen(text, try fields.strings("correct_answers"), try fields.strings("incorrect_answers"))
+                let scores = try TruthfulQAGenMetrics.score(
+                    completion: text, correct: try fields.strings("correct_answers"), incorrect: try fields.strings("incorrect_answers"))
                 var values: [String: Double] = [:]
                 for name in task.metricNames {
                     guard let value = scores[name] else {

@@ -51,11 +51,9 @@ public struct PreparedDocument: Sendable, Equatable {
 /// metrics, filters and aggregates, with any `LanguageModelEngine` answering the requests.
 public struct TaskScorer: Sendable {
     public let engine: any LanguageModelEngine
-    public let generationMetrics: GenerationMetrics?
 
-    public init(engine: any LanguageModelEngine, generationMetrics: GenerationMetrics? = nil) {
+    public init(engine: any LanguageModelEngine) {
         self.engine = engine
-        self.generationMetrics = generationMetrics
     }
 
     /// Prompts and requests for the first `limit` documents, few-shot examples drawn in eval order.
@@ -91,7 +89,7 @@ public struct TaskScorer: Sendable {
         for document in prepared {
             let own = Array(responses[offset..<(offset + document.requests.count)])
             offset += document.requests.count
-            samples += try DocumentScoring.records(task: task, document: document, responses: own, metrics: generationMetrics)
+            samples += try DocumentScoring.records(task: task, document: document, responses: own)
         }
         return TaskScore(
             task: task.name, version: task.version, nShot: task.effectiveFewshot(requested: options.numFewshot),
@@ -143,8 +141,8 @@ public struct TaskScorer: Sendable {
             for metric in task.metricNames {
                 let values = rows.compactMap { $0.metrics[metric] }
                 guard !values.isEmpty else { continue }
-                out["\(metric),\(filter)"] = .value(MetricAggregation.mean(values))
-                out["\(metric)_stderr,\(filter)"] = values.count > 1 ? .value(MetricAggregation.meanStderr(values)) : .notAvailable
+                out["\(metric),\(filter)"] = .value(Aggregation.mean(values))
+                out["\(metric)_stderr,\(filter)"] = Aggregation.meanStderr(values).map { .value($0) } ?? .notAvailable
             }
         }
         return out

@@ -4,9 +4,6 @@ import Foundation
 /// Collects every difference between the native scorer's output and lm-eval's logged samples
 /// and results.
 struct AgreementComparison {
-    /// The generation metric functions the agreement test scores with.
-    static var generationMetrics: GenerationMetrics? { nil }
-
     var mismatches: [String] = []
     var promptsCompared = 0
     var metricsCompared = 0
@@ -58,7 +55,10 @@ struct AgreementComparison {
             for (name, value) in metrics {
                 metricsCompared += 1
                 guard let expected = value.doubleValue, let actual = record.metrics[name] else { continue }
-                if !(expected == actual || (expected.isNaN && actual.isNaN)) {
+                // truthfulqa_mc2 goes through np.exp, whose SIMD kernels may round the last bit
+                // differently from libm's exp; everything else must be identical.
+                let tolerance = name == "acc" && record.filter == "none" && label.hasSuffix("truthfulqa_mc2") ? 1e-15 : 0
+                if !(abs(expected - actual) <= tolerance || (expected.isNaN && actual.isNaN)) {
                     mismatches.append("\(where_): \(name) native \(PythonFloat.repr(actual)), lm-eval \(PythonFloat.repr(expected))")
                 }
             }

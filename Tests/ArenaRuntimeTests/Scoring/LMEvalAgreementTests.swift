@@ -90,7 +90,7 @@ import Testing
         let stub = try StubServerProcess()
         let files = Self.dataFiles(truthfulQA: truthfulQA)
         let lmEval = try Self.runLMEval(stub: stub, work: work, files: files)
-        let scorer = TaskScorer(engine: stub.engine(), generationMetrics: AgreementComparison.generationMetrics)
+        let scorer = TaskScorer(engine: stub.engine())
         var report = AgreementComparison()
         for variant in Self.variants {
             let run = try #require(lmEval["runs"]?[variant.name], "lm-eval produced no run \(variant.name)")
@@ -102,7 +102,6 @@ import Testing
                 let label = "\(variant.name)/\(name)"
                 let prepared = try TaskScorer.prepare(task: task, documents: documents, options: options)
                 report.comparePrompts(label, prepared: prepared, theirs: theirs)
-                guard scorer.generationMetrics != nil || task.outputType == .multipleChoice else { continue }
                 let score = try await scorer.score(task: task, documents: documents, options: options)
                 report.compareSamples(label, ours: score.samples, theirs: theirs)
                 report.compareAggregates(label, ours: score.metrics, theirs: try #require(run["results"]?[name]))
@@ -110,6 +109,7 @@ import Testing
             }
         }
         #expect(report.promptsCompared > 300, "too few prompts compared: \(report.promptsCompared)")
+        #expect(report.metricsCompared > 500, "too few metric values compared: \(report.metricsCompared)")
         #expect(report.mismatches.isEmpty, "\(report.mismatches.count) disagreements with lm-eval:\n\(report.mismatches.prefix(25).joined(separator: "\n"))")
     }
 }

@@ -14,6 +14,7 @@ import hashlib
 import json
 import random
 import re
+import signal
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -161,6 +162,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
+    # A parent may start us with signals blocked; make TERM and INT stop the server.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     port, deadline = int(sys.argv[1]), float(sys.argv[2])
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
