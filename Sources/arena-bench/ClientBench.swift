@@ -8,6 +8,8 @@ import Foundation
 /// Options: `--python P` (runs the fake server; default $ARENA_TEST_PYTHON), `--lm-eval-python P`
 /// (a python with lm-eval 0.4.13; omit to skip lm-eval), `--docs N` (4 choices each; default 500),
 /// `--latencies 0,50`, `--in-flight 4,64`, `--batch 8`, `--workers 4` (server processes).
+/// Request rates against the in-flight / latency bound are measured separately against
+/// `latency_server.py`, which answers after the latency and does no other work.
 enum ClientBench {
     struct Options {
         var python = ProcessInfo.processInfo.environment["ARENA_TEST_PYTHON"] ?? "python3"
@@ -47,6 +49,8 @@ enum ClientBench {
     static let serverScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/server/fake_openai_server.py")
 
+    static let latencyScript = serverScript.deletingLastPathComponent().appendingPathComponent("latency_server.py")
+
     static func run(_ args: [String]) async throws {
         let options = try Options(args)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("arena-bench-client-\(ProcessInfo.processInfo.processIdentifier)")
@@ -55,7 +59,7 @@ enum ClientBench {
         let docs = documents(options.docs)
         let requests = docs.flatMap { doc in doc.choices.map { LoglikelihoodRequest(context: doc.question + "\nAnswer:", continuation: " " + $0) } }
         print("client benchmark: \(docs.count) documents, \(requests.count) loglikelihood prompts, batch \(options.batch), server processes \(options.workers)")
-        print("| latency | client | in flight | prompts/s | CPU µs/prompt | completions req/s | target req/s (0.9 × in-flight / latency) |")
+        print("| latency | client | in flight | prompts/s | CPU µs/prompt | completions req/s (latency server) | target req/s (0.9 × in-flight / latency) |")
         print("|---|---|---|---|---|---|---|")
         for latency in options.latencies {
             let port = try LoopbackPort.free()
@@ -65,8 +69,15 @@ enum ClientBench {
             defer { server.stop(grace: 2) }
             let baseURL = "http://127.0.0.1:\(port)"
             try await waitForHealth(baseURL, server: server)
+            let latencyPort = try LoopbackPort.free()
+            let latencyProcess = try ServerProcess(executable: options.python,
+                                                   arguments: [latencyScript.path, "--port", String(latencyPort), "--latency-ms", String(latency), "--workers", String(options.workers)],
+                                                   logURL: work.appendingPathComponent("latency-\(latency).log"))
+            defer { latencyProcess.stop(grace: 2) }
+            let latencyServer = "http://127.0.0.1:\(latencyPort)"
+            try await waitForHealth(latencyServer, server: latencyProcess)
             for inFlight in options.inFlight {
-                let row = try await measureArena(baseURL: baseURL, requests: requests, inFlight: inFlight, batch: options.batch, latency: latency)
+                let row = try await measureArena(baseURL: baseURL, latencyServer: latencyServer, requests: requests, inFlight: inFlight, batch: options.batch, latency: latency)
                 print(row)
             }
             if let lmEval = options.lmEvalPython {
@@ -102,7 +113,7 @@ enum ClientBench {
         throw ClientBenchError("fake server did not become healthy")
     }
 
-    static func measureArena(baseURL: String, requests: [LoglikelihoodRequest], inFlight: Int, batch: Int, latency: Int) async throws -> String {
+    static func measureArena(baseURL: String, latencyServer: String, requests: [LoglikelihoodRequest], inFlight: Int, batch: Int, latency: Int) async throws -> String {
         let multi = CurlMultiClient(maxInFlight: inFlight)
         let client = OpenAIServerClient(baseURL: baseURL, multi: multi)
         let engine = OpenAICompletionsEngine(
@@ -115,16 +126,23 @@ enum ClientBench {
         let cpu = cpuSeconds(RUSAGE_SELF.rawValue) - cpu0
         guard results.count == requests.count else { throw ClientBenchError("\(results.count) results for \(requests.count) prompts") }
 
-        // Completions alone (already tokenized bodies): requests per second against the latency bound.
-        let body = JSONValue.object(["model": .string("bench/model"), "prompt": .array((0..<batch).map { _ in .array((0..<40).map { .int(65 + ($0 % 26)) }) }),
-                                     "echo": .bool(true), "max_tokens": .int(1), "logprobs": .int(1), "temperature": .int(0)])
-        let count = max(inFlight * 10, 200)
-        let t1 = now()
-        _ = try await client.post("/v1/completions", bodies: Array(repeating: body, count: count), cacheable: false)
-        let rate = Double(count) / (now() - t1)
+        let rate = try await requestRate(latencyServer: latencyServer, inFlight: inFlight, batch: batch)
         let target = latency > 0 ? String(format: "%.0f", 0.9 * Double(inFlight) / (Double(latency) / 1000)) : "–"
         return String(format: "| %d ms | arena-script | %d | %.0f | %.1f | %.0f | %@ |", latency, inFlight, Double(requests.count) / wall,
                       cpu / Double(requests.count) * 1e6, rate, target)
+    }
+
+    /// Completions requests per second against the latency server, whose answer takes the latency
+    /// and nothing else: what the client sustains against the in-flight / latency bound.
+    static func requestRate(latencyServer: String, inFlight: Int, batch: Int) async throws -> Double {
+        let body = JSONValue.object(["model": .string("bench/model"), "prompt": .array((0..<batch).map { _ in .array((0..<40).map { .int(65 + ($0 % 26)) }) }),
+                                     "echo": .bool(true), "max_tokens": .int(1), "logprobs": .int(1), "temperature": .int(0)])
+        let client = OpenAIServerClient(baseURL: latencyServer, multi: CurlMultiClient(maxInFlight: inFlight))
+        _ = try await client.post("/v1/completions", bodies: Array(repeating: body, count: inFlight), cacheable: false)
+        let count = max(inFlight * 20, 200)
+        let t0 = now()
+        _ = try await client.post("/v1/completions", bodies: Array(repeating: body, count: count), cacheable: false)
+        return Double(count) / (now() - t0)
     }
 
     /// lm-eval twice (25 documents and all), so that its start-up cost can be separated from the per-prompt cost.

@@ -100,6 +100,8 @@ public final class CurlMultiClient: Sendable {
                 }
             }
             if scheduler.finished >= requests.count { break }
+            // A slot freed above is filled at once rather than after the next socket event.
+            if active.count < maxInFlight, scheduler.hasReady(now: MultiScheduler.now()) { continue }
             let wait = active.isEmpty ? scheduler.secondsUntilNextRetry(now: MultiScheduler.now()) : 0.1
             let waitMs = Int32(max(0, min(wait, 0.1)) * 1000)
             if active.isEmpty {
@@ -227,6 +229,10 @@ struct MultiScheduler {
         guard nextFresh < count else { return nil }
         defer { nextFresh += 1 }
         return (nextFresh, 1)
+    }
+
+    func hasReady(now: Double) -> Bool {
+        nextFresh < count || retries.contains { $0.due <= now }
     }
 
     mutating func retry(_ index: Int, attempt: Int, at due: Double) {

@@ -210,4 +210,39 @@ let testPins = ServerLaunchPins(modelCommit: "0123456789abcdef0123456789abcdef01
         _ = try await matching.start(model: testModel, pins: testPins, seed: 1)
         matching.stop()
     }
+
+    @Test func startEngineScoresThroughTheServerAndSGLangUsesTheModelsTokenizer() async throws {
+        let stand = try StandInEnvironment("engine")
+        defer { stand.cleanUp() }
+        let requests = [LoglikelihoodRequest(context: "Question: 1+1=", continuation: " 2"),
+                        LoglikelihoodRequest(context: "Question: 1+1= ", continuation: "3"),
+                        LoglikelihoodRequest(context: "The sky is", continuation: " blue today")]
+        let vllm = ServerSession(engine: EngineSpec(key: "v", kind: .vllm, batchSize: 2), options: stand.options())
+        let (engine, server) = try await vllm.startEngine(model: testModel, pins: testPins, seed: 1)
+        let viaVLLM = try await engine.loglikelihood(requests)
+        vllm.stop()
+        #expect(engine.identity == server.identity)
+        // The fake server's definition: one token per byte, logprob(t, i) = -(1 + (31 t + 7 i) % 97) / 10.
+        for (request, result) in zip(requests, viaVLLM) {
+            let (context, continuation) = ContinuationEncoding.split(context: request.context, continuation: request.continuation)
+            let tokens = Array((context + continuation).utf8).map(Int.init)
+            var expected = 0.0
+            for position in context.utf8.count..<tokens.count {
+                let bucket: Int = (31 * tokens[position] + 7 * position) % 97
+                expected -= Double(1 + bucket) / 10
+            }
+            #expect(abs(result.logprob - expected) < 1e-9)
+        }
+
+        let sglang = ServerSession(engine: EngineSpec(key: "s", kind: .sglang, batchSize: 2), options: stand.options())
+        await #expect {
+            _ = try await sglang.startEngine(model: testModel, pins: testPins, seed: 1)
+        } throws: { "\($0)".contains("tokenizer.json") }
+        let bytes = OpenAICompletionsEngine.TokenizerSource.local(
+            encode: { Array($0.utf8).map(Int.init) }, decode: { String(decoding: $0.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self) })
+        let (sgEngine, _) = try await sglang.startEngine(model: testModel, pins: testPins, seed: 1, tokenizer: bytes)
+        let viaSGLang = try await sgEngine.loglikelihood(requests)
+        sglang.stop()
+        #expect(viaSGLang == viaVLLM)
+    }
 }

@@ -62,6 +62,10 @@ extension ServerSession {
     public func startEngine(model: ModelSpec, pins: ServerLaunchPins, seed: Int,
                             tokenizer: OpenAICompletionsEngine.TokenizerSource? = nil,
                             progress: ProgressReporter? = nil) async throws -> (engine: any LanguageModelEngine, server: RunningServer) {
+        if engine.kind == .sglang, tokenizer == nil {
+            // SGLang has no /tokenize: loglikelihoods need the model's own tokenizer.
+            throw ServerStartError.tokenizerRequired(engine: engine.key)
+        }
         let server = try await start(model: model, pins: pins, seed: seed)
         let source = tokenizer ?? .remote
         let inner = ServerEngines.completionsEngine(client: server.client, identity: server.identity, servedModel: server.command.servedModel,

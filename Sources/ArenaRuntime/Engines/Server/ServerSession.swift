@@ -62,6 +62,7 @@ public enum ServerStartError: Error, CustomStringConvertible {
     case timedOut(engine: String, seconds: Double, logTail: String)
     case modelNotServed(engine: String, model: String, served: [String])
     case exitedDuringRun(engine: String, status: Int32, logTail: String, underlying: String)
+    case tokenizerRequired(engine: String)
 
     public var description: String {
         switch self {
@@ -73,6 +74,8 @@ public enum ServerStartError: Error, CustomStringConvertible {
             return "engine '\(engine)': the server serves \(served) but not '\(model)'"
         case let .exitedDuringRun(engine, status, tail, underlying):
             return "engine '\(engine)': the server exited with status \(status) during the run (\(underlying)); its log ends with:\n\(tail)"
+        case let .tokenizerRequired(engine):
+            return "engine '\(engine)': SGLang has no /tokenize endpoint; the model's tokenizer.json at the locked revision is needed"
         }
     }
 }
