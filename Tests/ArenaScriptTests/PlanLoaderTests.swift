@@ -147,11 +147,11 @@ enum Experiments {
     }
 
     @Test func metricKeysMatchLmEvalResults() {
-        #expect(TaskCatalog.lmEvalKey(task: "gsm8k", metric: "exact_match") == "exact_match,strict-match")
-        #expect(TaskCatalog.lmEvalKey(task: "gsm8k", metric: "exact_match_flexible") == "exact_match,flexible-extract")
-        #expect(TaskCatalog.lmEvalKey(task: "gsm8k", metric: "exact_match_flexible_stderr") == "exact_match_stderr,flexible-extract")
-        #expect(TaskCatalog.lmEvalKey(task: "arc_easy", metric: "acc_norm") == "acc_norm,none")
-        #expect(TaskCatalog.lmEvalKey(task: "drop", metric: "f1_stderr") == "f1_stderr,none")
-        #expect(TaskCatalog.lmEvalKey(task: "drop", metric: "acc") == nil)
+        #expect(TaskSignatures.lmEvalKey(task: "gsm8k", metric: "exact_match") == "exact_match,strict-match")
+        #expect(TaskSignatures.lmEvalKey(task: "gsm8k", metric: "exact_match_flexible") == "exact_match,flexible-extract")
+        #expect(TaskSignatures.lmEvalKey(task: "gsm8k", metric: "exact_match_flexible_stderr") == "exact_match_stderr,flexible-extract")
+        #expect(TaskSignatures.lmEvalKey(task: "arc_easy", metric: "acc_norm") == "acc_norm,none")
+        #expect(TaskSignatures.lmEvalKey(task: "drop", metric: "f1_stderr") == "f1_stderr,none")
+        #expect(TaskSignatures.lmEvalKey(task: "drop", metric: "acc") == nil)
     }
 }

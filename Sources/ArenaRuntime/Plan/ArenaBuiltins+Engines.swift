@@ -8,8 +8,8 @@ extension ArenaBuiltins {
 
     static var clientParameters: [Parameter] {
         [
-            Parameter("concurrency", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "requests in flight at once"),
-            Parameter("batch_size", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "prompts per request"),
+            Parameter("concurrency", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "requests in flight at once, whole ≥ 1"),
+            Parameter("batch_size", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "prompts per request, whole ≥ 1"),
             Parameter("harness", .string, rule: ValueRules.oneOf(knownHarnesses, what: "harness"),
                       summary: "\"native\" (default) scores in Swift; \"lm-eval\" delegates to lm-evaluation-harness"),
         ]
@@ -19,14 +19,14 @@ extension ArenaBuiltins {
         BuiltinFunction(
             kind.rawValue,
             parameters: [
-                Parameter("image", .string, rule: ValueRules.image, summary: "container image, name:tag[@sha256:digest]; `lock` pins the digest"),
-                Parameter("command", .string, rule: ValueRules.nonEmpty, summary: "a local command that starts the server, instead of an image"),
-                Parameter("gpu", .string, rule: ValueRules.oneOf(knownGPUs, what: "GPU", caseInsensitive: true), summary: "GPU kind the run must get"),
-                Parameter("gpus", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "GPU count; default tp"),
-                Parameter("tp", .number, .defaultValue(.number(1)), rule: ValueRules.wholeNumber(atLeast: 1), summary: "tensor-parallel size; default 1"),
-                Parameter("precision", .string, rule: ValueRules.oneOf(knownPrecisions, what: "precision"), summary: "weights/activation precision"),
-                Parameter("max_model_len", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "context length the server allows"),
-                Parameter("gpu_memory_utilization", .number, rule: ValueRules.fraction, summary: "fraction of GPU memory the server may take"),
+                Parameter("image", .string, rule: ValueRules.image, summary: "container image `name:tag[@sha256:<64 hex>]`; `lock` pins the digest; `:latest` or no tag is a warning"),
+                Parameter("command", .string, rule: ValueRules.nonEmpty, summary: "a local command that starts the server; exactly one of `image:` and `command:`"),
+                Parameter("gpu", .string, rule: ValueRules.oneOf(knownGPUs, what: "GPU", caseInsensitive: true), summary: "GPU kind the run must get, one of \(knownGPUs.joined(separator: ", ")) (any case)"),
+                Parameter("gpus", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "GPU count, whole ≥ 1; default `tp`"),
+                Parameter("tp", .number, .defaultValue(.number(1)), rule: ValueRules.wholeNumber(atLeast: 1), summary: "tensor-parallel size, whole ≥ 1 and ≤ `gpus`"),
+                Parameter("precision", .string, rule: ValueRules.oneOf(knownPrecisions, what: "precision"), summary: "one of \(knownPrecisions.joined(separator: ", "))"),
+                Parameter("max_model_len", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "context length the server allows, whole ≥ 1"),
+                Parameter("gpu_memory_utilization", .number, rule: ValueRules.fraction, summary: "fraction of GPU memory the server may take, in (0, 1]"),
                 Parameter("args", .list(.string), summary: "extra server arguments, appended as given"),
             ] + clientParameters,
             returns: engineType,
@@ -48,7 +48,7 @@ extension ArenaBuiltins {
 
     static let endpointFunction = BuiltinFunction(
         "endpoint",
-        parameters: [Parameter("url", .string, .required, rule: ValueRules.httpURL, summary: "base URL of an OpenAI-compatible server")]
+        parameters: [Parameter("url", .string, .required, rule: ValueRules.httpURL, summary: "base URL of an OpenAI-compatible server, http:// or https://")]
             + clientParameters,
         returns: engineType,
         summary: "An OpenAI-compatible server that is already running (vLLM, SGLang, llama.cpp, TGI).",
@@ -56,7 +56,7 @@ extension ArenaBuiltins {
 
     static let nativeFunction = BuiltinFunction(
         "native",
-        parameters: [Parameter("threads", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "worker threads; default all cores")],
+        parameters: [Parameter("threads", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "worker threads, whole ≥ 1; default all cores")],
         returns: engineType,
         summary: "The in-process CPU engine (deterministic bit for bit).",
         body: { call in BuiltinResult(call.object(TypeName.engine, call.arguments.merging(["kind": .string("native")]) { a, _ in a })) })

@@ -13,15 +13,15 @@ extension ArenaBuiltins {
         return BuiltinFunction(
             name,
             parameters: [
-                Parameter("fewshot", .number, rule: ValueRules.wholeNumber(atLeast: 0), summary: "few-shot examples; default \(defaultShots)"),
-                Parameter("limit", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "documents scored; default the experiment's limit"),
-                Parameter("dataset", datasetType, summary: "data replacing the task's Hub dataset"),
+                Parameter("fewshot", .number, rule: ValueRules.wholeNumber(atLeast: 0), summary: "few-shot examples, whole ≥ 0 (0 for tasks without a few-shot split); default \(defaultShots)"),
+                Parameter("limit", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "documents scored, whole ≥ 1; default the experiment's `limit`"),
+                Parameter("dataset", datasetType, summary: "data replacing the task's Hub dataset; must give the split the task scores"),
                 Parameter("generation", .record(.number), rule: { value in
                     guard case .record(let fields) = value else { return nil }
                     let unknown = fields.keys.sorted().filter { !TaskSignatures.generationKeys.contains($0) }
                     return unknown.isEmpty ? nil : ArgumentProblem("unknown generation setting '\(unknown[0])'",
                                                                    hint: "use \(TaskSignatures.generationKeys.joined(separator: ", "))")
-                }, summary: "generation settings (\(TaskSignatures.generationKeys.joined(separator: ", "))) for generating tasks"),
+                }, summary: "generation settings (\(TaskSignatures.generationKeys.joined(separator: ", "))) for generating tasks only"),
             ],
             returns: taskType,
             usableAsValue: true,

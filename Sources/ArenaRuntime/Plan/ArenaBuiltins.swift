@@ -40,9 +40,9 @@ public enum ArenaBuiltins {
         "model",
         parameters: [
             Parameter("id", positional: true, .string, .required, rule: ValueRules.repositoryID,
-                      summary: "Hub repository id (org/name), or a local folder starting with /, ./ or ../"),
+                      summary: "Hub repository id (`org/name`), or a local folder starting with `/`, `./` or `../`"),
             Parameter("revision", .string, rule: ValueRules.revision,
-                      summary: "branch, tag or 40-hex commit SHA; default \"main\"; `lock` pins it to a commit"),
+                      summary: "branch or tag (git ref-name rules) or full 40-hex commit SHA; default \"main\"; `lock` pins it to a commit; a warning on a local folder"),
         ],
         returns: modelType,
         summary: "A model to evaluate.",
@@ -67,7 +67,7 @@ public enum ArenaBuiltins {
         parameters: datasetSplits.map {
             Parameter($0, .string, rule: ValueRules.dataFile, summary: "local JSONL/JSON/CSV/Parquet file for the \($0) split")
         } + [
-            Parameter("hub", .string, rule: ValueRules.repositoryID, summary: "Hub dataset id instead of local files"),
+            Parameter("hub", .string, rule: ValueRules.repositoryID, summary: "Hub dataset id instead of local split files (not both)"),
             Parameter("revision", .string, rule: ValueRules.revision, summary: "Hub dataset branch, tag or commit; default \"main\""),
             Parameter("config", .string, summary: "Hub dataset configuration name"),
         ],
@@ -96,7 +96,7 @@ public enum ArenaBuiltins {
         "evaluate",
         parameters: [
             Parameter("model", positional: true, modelType, .required, summary: "the model to run"),
-            Parameter("on", .oneOf([taskType, .list(taskType)]), .required, summary: "a task or a list of tasks"),
+            Parameter("on", .oneOf([taskType, .list(taskType)]), .required, summary: "a task or a non-empty list of tasks; a model may be evaluated on a task once"),
             Parameter("with", engineType, summary: "the engine; default native()"),
         ],
         returns: .void,
@@ -115,7 +115,7 @@ public enum ArenaBuiltins {
         "compare",
         parameters: [
             Parameter("baseline", positional: true, modelType, .required, summary: "the reference model"),
-            Parameter("candidate", positional: true, modelType, .required, summary: "the model compared against it"),
+            Parameter("candidate", positional: true, modelType, .required, summary: "the model compared against it (a different model; both must be evaluated)"),
         ],
         returns: .void,
         summary: "Asks for a paired per-task comparison (candidate minus baseline) in the report.",
@@ -131,14 +131,14 @@ public enum ArenaBuiltins {
         parameters: [
             Parameter("abs", .number, .required, rule: { v in
                 (v.numberValue ?? -1) >= 0 ? nil : ArgumentProblem("must be 0 or more, found \(v)")
-            }, summary: "largest allowed absolute difference of a task's metric on `verify --rerun`"),
+            }, summary: "largest allowed absolute difference of a task's metric on `verify --rerun`, ≥ 0"),
             Parameter("alpha", .number, .defaultValue(.number(0.05)), rule: { v in
                 guard let a = v.numberValue, a > 0, a < 1 else { return ArgumentProblem("must be between 0 and 1, found \(v)") }
                 return nil
-            }, summary: "significance level of the paired test; default 0.05"),
+            }, summary: "significance level of the paired test, in (0, 1)"),
         ],
         returns: .host(TypeName.tolerance),
-        summary: "Sets how far a re-run may drift before `verify --rerun` reports it.",
+        summary: "Sets how far a re-run may drift before `verify --rerun` reports it; at most once per experiment.",
         body: { call in
             let object = call.object(TypeName.tolerance, call.arguments)
             return BuiltinResult(object, events: [HostEvent(name: EventName.tolerance, payload: object)])
