@@ -30,7 +30,7 @@ import Testing
         try "hf_peerTokenFromFile\n".write(to: home.appendingPathComponent("token"), atomically: true, encoding: .utf8)
         let env = ["HF_ENDPOINT": server.baseURL + "/", "HF_HOME": home.path, "HOME": home.path, "HF_HUB_DISABLE_TELEMETRY": "1"]
 
-        let peer = try await PythonPeer.run(script: Self.script, arguments: [kind.rawValue, repo, revision], environment: env)
+        let peer = try await LockPythonPeer.run(script: Self.script, arguments: [kind.rawValue, repo, revision], environment: env)
         #expect(peer.status == 0, "huggingface_hub failed: \(peer.stderr)")
         let ours = try await HubRevisionResolver(endpoint: .fromEnvironment(env)).resolve(kind: kind, id: repo, revision: revision)
         #expect(ours == peer.stdout.trimmingCharacters(in: .whitespacesAndNewlines))

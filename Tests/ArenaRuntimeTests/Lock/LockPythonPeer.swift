@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Runs Python peers from the test virtual environment (`ARENA_TEST_PYTHON`, set by scripts/test.sh).
-enum PythonPeer {
+enum LockPythonPeer {
     struct Missing: Error, CustomStringConvertible {
         var description: String {
             "ARENA_TEST_PYTHON is not set: run the tests through scripts/test.sh, or point it at a python with Tests/requirements.txt installed"
