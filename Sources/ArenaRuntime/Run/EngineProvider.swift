@@ -49,7 +49,7 @@ public struct StandardEngineProvider: EngineProvider {
             guard model.isLocalPath else {
                 throw EngineProviderError.unsupported(engine: engine.key, reason: "the native engine reads a local model folder; '\(model.id)' is a Hub id")
             }
-            let folder = URL(fileURLWithPath: model.id, relativeTo: experimentDirectory).standardizedFileURL
+            let folder = resolvePath(model.id, against: experimentDirectory)
             guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
                 throw EngineProviderError.modelFolderMissing(model: model.key, path: folder.path)
             }
@@ -87,4 +87,10 @@ extension DatasetLoader {
         configuration.offline = configuration.offline || offline
         return DatasetLoader(hub: HubFilesStore(configuration: configuration))
     }
+}
+
+/// `path` as written in an experiment or lockfile: absolute as it is, else below `base` (a folder,
+/// whatever its URL's trailing slash).
+func resolvePath(_ path: String, against base: URL) -> URL {
+    (path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)).standardizedFileURL
 }

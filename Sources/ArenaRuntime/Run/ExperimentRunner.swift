@@ -44,8 +44,8 @@ public struct ExperimentRunner: Sendable {
         log("lock: \(lockOutcome.path) (\(lockOutcome))")
         let pinned = try lockfile.pinning(plan)
         let lockText = LockfileWriter.render(lockfile)
-        let lockURL = URL(fileURLWithPath: lockOutcome.path, relativeTo: lockService.currentDirectory).standardizedFileURL
-        let experimentFile = URL(fileURLWithPath: plan.sourcePath, relativeTo: lockService.currentDirectory).standardizedFileURL
+        let lockURL = resolvePath(lockOutcome.path, against: lockService.currentDirectory)
+        let experimentFile = resolvePath(plan.sourcePath, against: lockService.currentDirectory)
         let experimentDirectory = experimentFile.deletingLastPathComponent()
         let documents = TaskDocumentsLoader(loader: datasets, experimentDirectory: experimentDirectory)
 

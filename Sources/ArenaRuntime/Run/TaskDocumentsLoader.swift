@@ -30,7 +30,7 @@ public struct TaskDocumentsLoader: Sendable {
                 guard let file = spec.files[split] else {
                     throw TaskDataError.missingSplit(dataset: key, split: split, task: task.name)
                 }
-                return .local(path: URL(fileURLWithPath: file, relativeTo: experimentDirectory).standardizedFileURL.path)
+                return .local(path: resolvePath(file, against: experimentDirectory).path)
             }
             let sha = lockfile.dataset(key)?.sha ?? spec.revision
             return .hub(id: spec.id, revision: sha, config: spec.config)
