@@ -245,4 +245,17 @@ let testPins = ServerLaunchPins(modelCommit: "0123456789abcdef0123456789abcdef01
         sglang.stop()
         #expect(viaSGLang == viaVLLM)
     }
+
+    @Test func anInterruptStopsEveryRunningServerAndRemovesItsContainer() async throws {
+        let stand = try StandInEnvironment("interrupt", extra: ["FAKE_IGNORE_TERM": "1"])
+        defer { stand.cleanUp() }
+        let session = ServerSession(engine: EngineSpec(key: "d", kind: .vllm, image: "vllm/vllm-openai:v0.8.5"), options: stand.options())
+        let server = try await session.start(model: testModel, pins: testPins, seed: 1)
+        // What the Ctrl-C handler runs: the container removal, then TERM/KILL to every process group.
+        ServerProcessRegistry.shared.stopAll(grace: 0.5, only: [server.processID])
+        let name = try #require(server.command.containerName)
+        #expect(stand.argvLines.contains(["docker", "rm", "-f", name]))
+        #expect(StandInEnvironment.processes(mentioning: server.command.port).isEmpty)
+        session.stop()
+    }
 }

@@ -161,8 +161,10 @@ final class ServerProcessRegistry: @unchecked Sendable {
     func removeCleanup(_ token: Int) { _ = lock.withLock { cleanups.removeValue(forKey: token) } }
 
     /// Runs the registered cleanups, then SIGTERM, a short grace, and SIGKILL to every group.
-    func stopAll(grace: Double) {
-        let (pids, work) = lock.withLock { (Array(groups), Array(cleanups.values)) }
+    /// `only`: limit the signals to these process groups (tests running beside other tests).
+    func stopAll(grace: Double, only: Set<pid_t>? = nil) {
+        let (all, work) = lock.withLock { (Array(groups), Array(cleanups.values)) }
+        let pids = all.filter { only?.contains($0) ?? true }
         for w in work { w() }
         for pid in pids { _ = kill(-pid, SIGTERM) }
         let deadline = Date().addingTimeInterval(grace)
