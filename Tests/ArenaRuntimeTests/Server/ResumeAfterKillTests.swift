@@ -83,11 +83,20 @@ import Testing
         let cache = directory.appendingPathComponent("cache")
         let output = directory.appendingPathComponent("results.jsonl")
         // Runs get shorter as the cache fills, so keep starting runs until 12 have been killed.
+        // Two runs in three are killed a random moment after the server has answered one of their
+        // requests (mid-batch, mid-write); every third at a random moment after start.
         var kills = 0
         var delays: [Double] = []
-        for _ in 0..<40 where kills < 12 {
+        for run in 0..<40 where kills < 12 {
+            let answeredBefore = Self.answered(countFile).count
             let process = try Self.start(binary, server: server, input: input, output: output, cache: cache, log: log)
-            let delay = Double.random(in: 0.02...0.5)
+            if run % 3 != 2 {
+                let deadline = Date().addingTimeInterval(30)
+                while process.isRunning, Self.answered(countFile).count == answeredBefore, Date() < deadline {
+                    Thread.sleep(forTimeInterval: 0.005)
+                }
+            }
+            let delay = Double.random(in: 0.0...0.3)
             delays.append(delay)
             Thread.sleep(forTimeInterval: delay)
             if process.isRunning {
