@@ -77,7 +77,15 @@ public final class ServerProcess: @unchecked Sendable {
         ServerProcessRegistry.shared.add(self)
     }
 
-    deinit { ServerProcessRegistry.shared.remove(pid) }
+    /// A process nobody stopped does not outlive its handle: its group is killed and it is reaped.
+    deinit {
+        if exitCode == nil {
+            _ = kill(-pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
+        ServerProcessRegistry.shared.remove(pid)
+    }
 
     /// The exit status (or 128 + signal) once the process has ended; nil while it runs.
     public var exitCode: Int32? {
