@@ -29,7 +29,7 @@ extension ArenaScriptCommand {
             let items = try RequestFile.parse(try Data(contentsOf: URL(fileURLWithPath: input)), path: input)
             let description = try await ServerEngines.describeEndpoint(url)
             guard description.models.contains(model) else {
-                throw ValidationError("\(HTTPClient.redact(url)) serves \(description.models), not '\(model)'")
+                throw QueryError(description: "\(HTTPClient.redact(url)) serves \(description.models), not '\(model)'")
             }
             let identity = EngineIdentity(kind: "endpoint", version: description.version ?? "unknown", model: "\(model)@\(revision)")
             let root = noCache ? nil : (cacheDirectory.map { URL(fileURLWithPath: $0) } ?? RequestCache.defaultRoot())
@@ -44,4 +44,8 @@ extension ArenaScriptCommand {
             FileHandle.standardError.write(Data("arena-script: \(items.count) requests; \(counts.cached) server requests answered from the cache, \(counts.sent) sent\n".utf8))
         }
     }
+}
+
+struct QueryError: Error, CustomStringConvertible {
+    let description: String
 }

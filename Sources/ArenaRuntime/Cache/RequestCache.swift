@@ -158,12 +158,18 @@ public final class RequestCache: @unchecked Sendable {
         record.append(0x0A)
         try lock.withLock {
             guard index[key] == nil else { return }
+            // Other processes may append to the same log: the file lock keeps a reader that opens
+            // it now from cutting this record off as torn, and the offset comes from this write.
+            _ = flock(fd, LOCK_EX)
             let written = record.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard written == record.count else {
+            let end = lseek(fd, 0, SEEK_CUR)
+            _ = flock(fd, LOCK_UN)
+            guard written == record.count, end >= record.count else {
                 throw RequestCacheError.io(path: logURL.path, message: written < 0 ? String(cString: strerror(errno)) : "short write")
             }
-            index[key] = (endOffset + payloadStart, response.count)
-            endOffset += record.count
+            let start = Int(end) - record.count
+            index[key] = (start + payloadStart, response.count)
+            endOffset = Int(end)
             unsynced += 1
             if unsynced >= syncEvery || Date().timeIntervalSince(lastSync) >= syncInterval { try syncLocked() }
         }
@@ -192,6 +198,8 @@ public final class RequestCache: @unchecked Sendable {
 
     /// Reads the log, indexing valid records; cuts off a torn tail.
     private func load() throws {
+        _ = flock(fd, LOCK_EX)
+        defer { _ = flock(fd, LOCK_UN) }
         let data: Data
         do { data = try Data(contentsOf: logURL, options: .alwaysMapped) } catch {
             throw RequestCacheError.io(path: logURL.path, message: "\(error)")

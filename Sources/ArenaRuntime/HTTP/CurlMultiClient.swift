@@ -149,6 +149,9 @@ public final class CurlMultiClient: Sendable {
             }
         }
         easy.attach(transfer.sink)
+        // Raw header bytes, parsed once when the transfer is done (no per-line String work).
+        _ = arena_curl_setopt_cb(easy.handle, CURLOPT_HEADERFUNCTION, multiHeaderCallback)
+        _ = arena_curl_setopt_ptr(easy.handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(transfer).toOpaque())
     }
 
     private enum Outcome {
@@ -168,7 +171,7 @@ public final class CurlMultiClient: Sendable {
             }
             return .done(.failure(error))
         }
-        let headers = transfer.sink.parsedHeaders()
+        let headers = transfer.parsedHeaders()
         let response = HTTPResponse(url: request.url, status: transfer.easy.responseCode, headers: headers, body: transfer.sink.body)
         if (200..<300).contains(response.status) { return .done(.success(response)) }
         let error = HTTPError.status(url: url, code: response.status, message: HTTPClient.serverMessage(response.body))
@@ -202,12 +205,48 @@ final class MultiTransfer {
     let attempt: Int
     let easy: CurlEasy
     let sink = CurlSink()
+    var headerBytes: [UInt8] = []
+
+    /// Header names in lower case, values trimmed; only the last response's block counts
+    /// (redirects and 100-continue send several).
+    func parsedHeaders() -> [String: String] {
+        var headers: [String: String] = [:]
+        var start = 0
+        let bytes = headerBytes
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            var lineEnd = end
+            if lineEnd > start, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let line = bytes[start..<lineEnd]
+            if line.starts(with: [0x48, 0x54, 0x54, 0x50, 0x2F]) {  // "HTTP/"
+                headers = [:]
+            } else if let colon = line.firstIndex(of: 0x3A) {
+                let name = String(decoding: line[..<colon].filter { $0 != 0x20 && $0 != 0x09 }.map { (0x41...0x5A).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+                var valueStart = colon + 1
+                var valueEnd = lineEnd
+                while valueStart < valueEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
+                while valueEnd > valueStart, bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+                headers[name] = String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)
+            }
+            start = end + 1
+        }
+        return headers
+    }
 
     init(index: Int, attempt: Int, easy: CurlEasy) {
         self.index = index
         self.attempt = attempt
         self.easy = easy
     }
+}
+
+private let multiHeaderCallback: arena_curl_data_cb = { pointer, size, count, userdata in
+    guard let pointer, let userdata else { return 0 }
+    let transfer = Unmanaged<MultiTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    transfer.headerBytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
+    return length
 }
 
 /// Which request goes next: retries that are due first, then fresh requests in order.

@@ -95,6 +95,26 @@ import Testing
         #expect(reopened.lookup(keys[2]) == Data("payload-2".utf8))
     }
 
+    @Test func twoWritersOnOneLogEachReadTheirOwnResponsesBack() throws {
+        let root = try ServerFixtures.temporaryDirectory("cache-writers")
+        defer { try? FileManager.default.removeItem(at: root) }
+        // Two open file descriptions, as two processes running at once have.
+        let first = try RequestCache(root: root, scope: scope)
+        let second = try RequestCache(root: root, scope: scope)
+        for i in 0..<20 {
+            let writer = i % 2 == 0 ? first : second
+            try writer.store(writer.key(endpoint: "/e", body: .int(i)), response: Data("response \(i) ".utf8 + Data(repeating: UInt8(65 + i), count: i * 3)))
+        }
+        for i in 0..<20 {
+            let writer = i % 2 == 0 ? first : second
+            let expected = Data("response \(i) ".utf8 + Data(repeating: UInt8(65 + i), count: i * 3))
+            #expect(writer.lookup(writer.key(endpoint: "/e", body: .int(i))) == expected)
+        }
+        let reopened = try RequestCache(root: root, scope: scope)
+        #expect(reopened.count == 20)
+        #expect(reopened.corruptRecords == 0)
+    }
+
     @Test func clearRemovesAllScopesOrOnlyOneModel() throws {
         let root = try ServerFixtures.temporaryDirectory("cache-clear")
         defer { try? FileManager.default.removeItem(at: root) }

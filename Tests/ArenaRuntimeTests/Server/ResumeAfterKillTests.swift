@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ArenaRuntime
 
-/// `arena-script query` killed with SIGKILL at random moments, then run again, must give the
+/// `arena-script query` killed with SIGKILL at random moments (12 times), then run again, must give the
 /// results of an uninterrupted run, re-sending only what was in flight at each kill.
 @Suite(.serialized) struct ResumeAfterKillTests {
     static let concurrency = 4
@@ -82,11 +82,21 @@ import Testing
         // Interrupted runs sharing one cache, each killed at a random moment.
         let cache = directory.appendingPathComponent("cache")
         let output = directory.appendingPathComponent("results.jsonl")
+        // Runs get shorter as the cache fills, so keep starting runs until 12 have been killed.
+        // Two runs in three are killed a random moment after the server has answered one of their
+        // requests (mid-batch, mid-write); every third at a random moment after start.
         var kills = 0
         var delays: [Double] = []
-        for _ in 0..<12 {
+        for run in 0..<40 where kills < 12 {
+            let answeredBefore = Self.answered(countFile).count
             let process = try Self.start(binary, server: server, input: input, output: output, cache: cache, log: log)
-            let delay = Double.random(in: 0.05...0.9)
+            if run % 3 != 2 {
+                let deadline = Date().addingTimeInterval(30)
+                while process.isRunning, Self.answered(countFile).count == answeredBefore, Date() < deadline {
+                    Thread.sleep(forTimeInterval: 0.005)
+                }
+            }
+            let delay = Double.random(in: 0.0...0.3)
             delays.append(delay)
             Thread.sleep(forTimeInterval: delay)
             if process.isRunning {
@@ -95,7 +105,12 @@ import Testing
             }
             _ = Self.waitForExit(process, within: 30)
         }
-        #expect(kills >= 10, "only \(kills) of 12 runs were still running when killed (delays \(delays))")
+        #expect(kills >= 10, "only \(kills) runs were still running when killed (delays \(delays))")
+        // The killed runs did part of the work, and their answers were kept.
+        let answeredBeforeFinal = Set(Self.answered(countFile)).count
+        #expect(answeredBeforeFinal > 0 && answeredBeforeFinal < referencePrompts.count + 1)
+        let cachedBeforeFinal = try RequestCache.scopes(root: cache).map(\.records).reduce(0, +)
+        #expect(cachedBeforeFinal > 0)
         try? FileManager.default.removeItem(at: output)
         let final = try Self.start(binary, server: server, input: input, output: output, cache: cache, log: log)
         let finalStatus = Self.waitForExit(final, within: 120)

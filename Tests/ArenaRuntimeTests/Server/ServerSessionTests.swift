@@ -245,4 +245,38 @@ let testPins = ServerLaunchPins(modelCommit: "0123456789abcdef0123456789abcdef01
         sglang.stop()
         #expect(viaSGLang == viaVLLM)
     }
+
+    @Test func anInterruptStopsEveryRunningServerAndRemovesItsContainer() async throws {
+        let stand = try StandInEnvironment("interrupt", extra: ["FAKE_IGNORE_TERM": "1"])
+        defer { stand.cleanUp() }
+        let session = ServerSession(engine: EngineSpec(key: "d", kind: .vllm, image: "vllm/vllm-openai:v0.8.5"), options: stand.options())
+        let server = try await session.start(model: testModel, pins: testPins, seed: 1)
+        // What the Ctrl-C handler runs: the container removal, then TERM/KILL to every process group.
+        ServerProcessRegistry.shared.stopAll(grace: 0.5, only: [server.processID])
+        let name = try #require(server.command.containerName)
+        #expect(stand.argvLines.contains(["docker", "rm", "-f", name]))
+        #expect(StandInEnvironment.processes(mentioning: server.command.port).isEmpty)
+        session.stop()
+    }
+
+    @Test func aServerProcessDroppedWithoutStopTakesItsChildrenWithIt() throws {
+        let directory = try ServerFixtures.temporaryDirectory("drop")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pidFile = directory.appendingPathComponent("child.pid")
+        var pids: [Int32] = []
+        do {
+            // A shell in its own group that starts a grandchild, as `docker run` or `vllm serve` do.
+            let process = try ServerProcess(executable: "sh", arguments: ["-c", "sleep 60 & echo $! > \(pidFile.path); wait"],
+                                            logURL: directory.appendingPathComponent("log"))
+            pids.append(process.pid)
+            let deadline = Date().addingTimeInterval(10)
+            while !FileManager.default.fileExists(atPath: pidFile.path), Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            Thread.sleep(forTimeInterval: 0.05)
+            let text = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            pids.append(try #require(Int32(text)))
+            #expect(pids.allSatisfy(ServerFixtures.isAlive))
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(!pids.contains(where: ServerFixtures.isAlive))
+    }
 }

@@ -60,6 +60,8 @@ def generate_text(prompt, max_tokens):
 class State:
     lock = threading.Lock()
     requests = 0
+    in_flight = 0
+    max_in_flight = 0
     model = os.environ.get("FAKE_MODEL", "fake/model")
 
 
@@ -88,6 +90,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
         elif self.path == "/version":
             self.send_json(200, {"version": os.environ.get("FAKE_VERSION", "0.8.5")})
+        elif self.path == "/stats":
+            self.send_json(200, {"requests": State.requests, "max_in_flight": State.max_in_flight})
         elif self.path == "/tokenizer_info":
             self.send_json(200, {"eos_token": "<|eos|>", "bos_token": None, "pad_token": None})
         elif self.path == "/v1/models":
@@ -117,6 +121,16 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(404, {"error": {"message": "no route " + self.path}})
 
     def completions(self, body):
+        with State.lock:
+            State.in_flight += 1
+            State.max_in_flight = max(State.max_in_flight, State.in_flight)
+        try:
+            self.answer_completions(body)
+        finally:
+            with State.lock:
+                State.in_flight -= 1
+
+    def answer_completions(self, body):
         with State.lock:
             State.requests += 1
             number = State.requests

@@ -77,7 +77,15 @@ public final class ServerProcess: @unchecked Sendable {
         ServerProcessRegistry.shared.add(self)
     }
 
-    deinit { ServerProcessRegistry.shared.remove(pid) }
+    /// A process nobody stopped does not outlive its handle: its group is killed and it is reaped.
+    deinit {
+        if exitCode == nil {
+            _ = kill(-pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
+        ServerProcessRegistry.shared.remove(pid)
+    }
 
     /// The exit status (or 128 + signal) once the process has ended; nil while it runs.
     public var exitCode: Int32? {
@@ -161,8 +169,10 @@ final class ServerProcessRegistry: @unchecked Sendable {
     func removeCleanup(_ token: Int) { _ = lock.withLock { cleanups.removeValue(forKey: token) } }
 
     /// Runs the registered cleanups, then SIGTERM, a short grace, and SIGKILL to every group.
-    func stopAll(grace: Double) {
-        let (pids, work) = lock.withLock { (Array(groups), Array(cleanups.values)) }
+    /// `only`: limit the signals to these process groups (tests running beside other tests).
+    func stopAll(grace: Double, only: Set<pid_t>? = nil) {
+        let (all, work) = lock.withLock { (Array(groups), Array(cleanups.values)) }
+        let pids = all.filter { only?.contains($0) ?? true }
         for w in work { w() }
         for pid in pids { _ = kill(-pid, SIGTERM) }
         let deadline = Date().addingTimeInterval(grace)
