@@ -1,0 +1,83 @@
+import Foundation
+
+/// A Hub model at a pinned commit, brought into a local folder the native engine opens
+/// (`NativeEngine(folder:)`): the repository's tree is listed through `/api/models/{id}/tree/{commit}`,
+/// the files the engine reads are chosen (`HubModelFiles`), each is downloaded through
+/// `{endpoint}/{id}/resolve/{commit}/{path}` into the same verified, content-addressed cache as
+/// dataset files (sha256 against the LFS object id; git blob id for files kept in git), and
+/// `<cache>/models/<owner>--<name>/<commit>/` is built from the blobs. A second call for the same
+/// model and commit sends no request; offline mode reads only the cache.
+public enum HubModelSnapshot {
+    /// The model folder and the files in it, sorted by path, each as
+    /// `DataFileRecord(path: "hf://<id>@<commit>/<file>", sha256:, size:)` for the bundle.
+    public static func folder(id: String, commit: String, store: HubFilesStore) throws -> (folder: URL, files: [DataFileRecord]) {
+        try HubModelFiles.checkID(id)
+        guard HubFilesStore.isCommitSHA(commit) else { throw HubModelError.notACommit(model: id, revision: commit) }
+        let commit = commit.lowercased()
+        let cache = store.cache
+        let target = cache.modelFolderURL(repo: id, revision: commit)
+        if let recorded = cache.cachedModelFiles(repo: id, revision: commit) {
+            if let missing = recorded.first(where: { !cache.hasBlob(sha256: $0.sha256) }) {
+                if store.configuration.offline {
+                    throw HubFilesError.offlineMissing("file \(missing.address) (sha256 \(missing.sha256))")
+                }
+            } else {
+                try HubModelFolder.materialise(recorded, cache: cache, at: target)
+                return (target, records(recorded))
+            }
+        } else if store.configuration.offline {
+            throw HubFilesError.offlineMissing("the file list of model \(id) at \(commit)")
+        }
+        let files: [HubCachedFile]
+        do {
+            files = try fetchFiles(id: id, commit: commit, store: store)
+        } catch let HubFilesError.unauthorized(_, message) {
+            throw HubModelError.unauthorized(model: id, message: message)
+        } catch let HubFilesError.notFound(_, message) {
+            throw HubModelError.notFound(model: id, message: message)
+        }
+        try cache.recordModelFiles(repo: id, revision: commit, files: files)
+        try HubModelFolder.materialise(files, cache: cache, at: target)
+        return (target, records(files))
+    }
+
+    /// The async form: the listing and downloads run on a thread of their own, leaving the
+    /// concurrency pool free.
+    public static func folder(id: String, commit: String, store: HubFilesStore) async throws -> (folder: URL, files: [DataFileRecord]) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try folder(id: id, commit: commit, store: store) })
+            }
+        }
+    }
+
+    /// Lists the tree, chooses the files, reads the shard list from the index when there is one,
+    /// and brings every chosen file into the cache (each checked before it is kept).
+    private static func fetchFiles(id: String, commit: String, store: HubFilesStore) throws -> [HubCachedFile] {
+        let entries = try store.api.addressing(.model).listFiles(repo: id, revision: commit)
+        let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let choice = try HubModelFiles.choose(entries.map(\.path), model: id, commit: commit)
+        var files: [HubCachedFile] = []
+        for path in choice.files {
+            guard let entry = byPath[path] else { continue }
+            files.append(try store.fetch(.model, repo: id, revision: commit, entry: entry))
+        }
+        if let indexPath = choice.index, let index = files.first(where: { $0.path == indexPath }) {
+            guard let data = try store.cache.readBlob(sha256: index.sha256) else {
+                throw HubFilesError.cacheCorrupt("file \(index.address) (sha256 \(index.sha256)) cannot be read back from the cache")
+            }
+            for shard in try HubModelFiles.shards(inIndex: data, model: id, commit: commit) where !files.contains(where: { $0.path == shard }) {
+                guard let entry = byPath[shard] else {
+                    throw HubModelError.missingFile(model: id, commit: commit, path: shard,
+                                                    reason: "is named in model.safetensors.index.json but is not in the repository")
+                }
+                files.append(try store.fetch(.model, repo: id, revision: commit, entry: entry))
+            }
+        }
+        return files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
+
+    private static func records(_ files: [HubCachedFile]) -> [DataFileRecord] {
+        files.map { DataFileRecord(path: $0.address, sha256: $0.sha256, size: $0.size) }
+    }
+}
