@@ -77,6 +77,20 @@ import Testing
         #expect(Set(try F.names(loaded.folder).filter { $0.hasSuffix(".safetensors") }) == shards)
     }
 
+    @Test func shardTheIndexNamesButTheRepositoryLacksIsNamed() async throws {
+        let hub = LoopbackHub(repos: [:], models: try F.models())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let error = await #expect(throws: HubModelError.self) {
+            try await Self.folder(hub, cache: cache, id: "tiny-org/missing-shard", commit: F.shardedCommit)
+        }
+        await hub.stop()
+        #expect(error == .missingFile(model: "tiny-org/missing-shard", commit: F.shardedCommit, path: "model-00002-of-00002.safetensors",
+                                      reason: "is named in model.safetensors.index.json but is not in the repository"))
+        #expect(!F.allFiles(cache).contains { $0.hasPrefix("models/") || $0.hasPrefix("index/models/") })
+    }
+
     @Test(arguments: ["model.safetensors", "config.json"])
     func checksumMismatchIsRejectedAndNothingIsKept(damaged: String) async throws {
         let hub = LoopbackHub(repos: [:], models: try F.models())

@@ -45,7 +45,10 @@ enum HubModelFixtures {
             "config.json": base["config.json"] ?? Data(), "tokenizer.json": base["tokenizer.json"] ?? Data(),
             "pytorch_model.bin": Data("not a checkpoint".utf8),
         ]
+        var missingShard = try shardedEngineFiles()
+        missingShard["model-00002-of-00002.safetensors"] = nil
         return [
+            "tiny-org/missing-shard": LoopbackHub.Repo(commits: [shardedCommit: missingShard]),
             "tiny-org/tiny-llama": LoopbackHub.Repo(commits: [tinyCommit: tiny], branches: ["main": tinyCommit]),
             "tiny-org/tiny-sharded": LoopbackHub.Repo(commits: [shardedCommit: try shardedEngineFiles()]),
             "tiny-org/pickle-only": LoopbackHub.Repo(commits: [pickleCommit: pickleOnly]),
