@@ -111,20 +111,20 @@ public struct HubCache: Sendable {
         try AtomicFile.write(file.json.serializedData(), to: fileIndexURL(kind: file.kind, repo: file.repo, revision: file.revision, path: file.path))
     }
 
-    func refIndexURL(repo: String, revision: String) -> URL {
-        root.appendingPathComponent("index/refs").appendingPathComponent(key(["dataset", repo, revision]) + ".json")
+    func refIndexURL(kind: HubRepoKind = .dataset, repo: String, revision: String) -> URL {
+        root.appendingPathComponent("index/refs").appendingPathComponent(key([kind.rawValue, repo, revision]) + ".json")
     }
 
     /// The commit a branch or tag resolved to when last asked, or nil.
-    public func resolvedRevision(repo: String, revision: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: refIndexURL(repo: repo, revision: revision).path),
+    public func resolvedRevision(kind: HubRepoKind = .dataset, repo: String, revision: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: refIndexURL(kind: kind, repo: repo, revision: revision).path),
               let json = try? JSONValue.parse(data), json["repo"]?.stringValue == repo, json["revision"]?.stringValue == revision else { return nil }
         return json["commit"]?.stringValue
     }
 
-    func recordResolvedRevision(repo: String, revision: String, commit: String) throws {
+    func recordResolvedRevision(kind: HubRepoKind = .dataset, repo: String, revision: String, commit: String) throws {
         let json = JSONValue.object(["repo": .string(repo), "revision": .string(revision), "commit": .string(commit)])
-        try AtomicFile.write(json.serializedData(), to: refIndexURL(repo: repo, revision: revision))
+        try AtomicFile.write(json.serializedData(), to: refIndexURL(kind: kind, repo: repo, revision: revision))
     }
 
     /// The files of a split recorded by an earlier load, or nil.

@@ -64,17 +64,17 @@ public struct HubFilesStore: Sendable {
 
     /// `revision` itself when it is a commit SHA; otherwise the commit the branch or tag points at
     /// now (online), or pointed at when last resolved (offline).
-    public func commit(repo: String, revision: String) throws -> String {
+    public func commit(_ kind: HubRepoKind = .dataset, repo: String, revision: String) throws -> String {
         if Self.isCommitSHA(revision) { return revision.lowercased() }
         if configuration.offline {
-            guard let known = cache.resolvedRevision(repo: repo, revision: revision) else {
-                throw HubFilesError.offlineMissing("the commit of revision '\(revision)' of dataset \(repo)")
+            guard let known = cache.resolvedRevision(kind: kind, repo: repo, revision: revision) else {
+                throw HubFilesError.offlineMissing("the commit of revision '\(revision)' of \(kind.rawValue) \(repo)")
             }
             return known
         }
-        let sha = try api.resolveCommit(repo: repo, revision: revision)
-        guard Self.isCommitSHA(sha) else { throw HubFilesError.request("dataset \(repo): revision '\(revision)' resolved to '\(sha)', not a commit") }
-        try cache.recordResolvedRevision(repo: repo, revision: revision, commit: sha.lowercased())
+        let sha = try api.addressing(kind).resolveCommit(repo: repo, revision: revision)
+        guard Self.isCommitSHA(sha) else { throw HubFilesError.request("\(kind.rawValue) \(repo): revision '\(revision)' resolved to '\(sha)', not a commit") }
+        try cache.recordResolvedRevision(kind: kind, repo: repo, revision: revision, commit: sha.lowercased())
         return sha.lowercased()
     }
 

@@ -41,6 +41,20 @@ public enum HubModelSnapshot {
         return (target, records(files))
     }
 
+    /// The commit a model's branch or tag points at now (a commit SHA is returned as is), for
+    /// pinning: `/api/models/{id}/revision/{ref}`. The answer is kept in the cache, and offline
+    /// mode answers from there.
+    public static func commit(id: String, revision: String, store: HubFilesStore) throws -> String {
+        try HubModelFiles.checkID(id)
+        do {
+            return try store.commit(.model, repo: id, revision: revision)
+        } catch let HubFilesError.unauthorized(_, message) {
+            throw HubModelError.unauthorized(model: id, message: message)
+        } catch let HubFilesError.notFound(_, message) {
+            throw HubModelError.notFound(model: id, message: message)
+        }
+    }
+
     /// The async form: the listing and downloads run on a thread of their own, leaving the
     /// concurrency pool free.
     public static func folder(id: String, commit: String, store: HubFilesStore) async throws -> (folder: URL, files: [DataFileRecord]) {

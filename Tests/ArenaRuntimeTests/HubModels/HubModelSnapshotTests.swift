@@ -205,6 +205,30 @@ import Testing
         #expect(!hub.requests.contains { $0.contains("/resolve/") }, "nothing is downloaded")
     }
 
+    @Test func branchResolvesToItsCommitAndIsRememberedForOffline() async throws {
+        let hub = LoopbackHub(repos: [:], models: try F.models())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let store = F.store(hub, cache: cache)
+        let commit = try await offPool { try HubModelSnapshot.commit(id: "tiny-org/tiny-llama", revision: "main", store: store) }
+        #expect(commit == F.tinyCommit)
+        #expect(hub.requests == ["/api/models/tiny-org/tiny-llama/revision/main"])
+        #expect(try HubModelSnapshot.commit(id: "tiny-org/tiny-llama", revision: F.tinyCommit.uppercased(), store: store) == F.tinyCommit)
+        let missing = await #expect(throws: HubModelError.self) {
+            try await offPool { try HubModelSnapshot.commit(id: "tiny-org/missing", revision: "main", store: store) }
+        }
+        await hub.stop()
+        #expect(missing?.description.contains("model tiny-org/missing: not found") == true)
+        let offline = F.store(hub, cache: cache, offline: true)
+        #expect(try HubModelSnapshot.commit(id: "tiny-org/tiny-llama", revision: "main", store: offline) == F.tinyCommit)
+        #expect(throws: HubFilesError.offlineMissing("the commit of revision 'dev' of model tiny-org/tiny-llama")) {
+            try HubModelSnapshot.commit(id: "tiny-org/tiny-llama", revision: "dev", store: offline)
+        }
+        // The dataset side keeps its own resolutions: the model's is not taken for a dataset's.
+        #expect(offline.cache.resolvedRevision(kind: .dataset, repo: "tiny-org/tiny-llama", revision: "main") == nil)
+    }
+
     @Test func badIdOrRevisionFailsBeforeAnyRequest() async throws {
         let hub = LoopbackHub(repos: [:], models: try F.models())
         try await hub.start()
