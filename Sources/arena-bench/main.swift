@@ -4,6 +4,7 @@ import Foundation
 // Each benchmark lives in its own file as `enum XBench { static func run(_ args: [String]) async throws }`.
 let benchmarks: [(name: String, summary: String)] = [
     ("data", "load Parquet/JSONL/CSV files through DatasetLoader (sha256 included)"),
+    ("hubmodel", "bring a model from a loopback Hub into a cache folder: cold, warm, rebuilt"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -15,6 +16,8 @@ guard let name = args.first else {
 switch name {
 case "data":
     try await DataBench.run(Array(args.dropFirst()))
+case "hubmodel":
+    try await HubModelBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)
