@@ -57,9 +57,11 @@ enum HubModelFolder {
                 }
             }
         }
-        // A folder that is there but not intact (a file removed or changed) is set aside first.
+        // A folder that is there but not intact (a file removed or changed) is set aside first,
+        // unless another process has just put an intact one in place.
         var stale: URL?
         if fm.fileExists(atPath: target.path) {
+            if isIntact(files, cache: cache, at: target) { return }
             let aside = parent.appendingPathComponent(".stale-\(target.lastPathComponent)-\(suffix)")
             if rename(target.path, aside.path) == 0 { stale = aside }
         }

@@ -48,9 +48,14 @@ import Testing
         #expect(second == first)
         #expect(hub.requests.count == afterFirst.count)
 
-        // A folder missing a file, or holding an extra one, is rebuilt from the blobs, with no request.
+        // A folder missing a file, holding an extra one, or with a file replaced by other bytes of
+        // the same size is rebuilt from the blobs, with no request.
         try FileManager.default.removeItem(at: first.folder.appendingPathComponent("tokenizer.json"))
         try Data("extra".utf8).write(to: first.folder.appendingPathComponent("stray.txt"))
+        let config = first.folder.appendingPathComponent("config.json")
+        let replaced = Data(repeating: 0x20, count: try #require(served["config.json"]).count)
+        try FileManager.default.removeItem(at: config)
+        try replaced.write(to: config)
         let rebuilt = try await Self.folder(hub, cache: cache)
         #expect(rebuilt == first)
         try Self.expectFolder(rebuilt.folder, holds: served)
