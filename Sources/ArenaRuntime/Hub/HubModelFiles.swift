@@ -12,6 +12,8 @@ public enum HubModelError: Error, CustomStringConvertible, Equatable {
     case noWeights(model: String, commit: String, files: [String])
     case invalidIndex(model: String, commit: String, reason: String)
     case folderWrite(path: String, reason: String)
+    case invalidRecord(path: String, reason: String)
+    case recordMismatch(path: String, recorded: String, actual: String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,10 @@ public enum HubModelError: Error, CustomStringConvertible, Equatable {
             return "model \(model) at \(commit): model.safetensors.index.json \(reason)"
         case let .folderWrite(path, reason):
             return "\(path): cannot write the model folder: \(reason)"
+        case let .invalidRecord(path, reason):
+            return "recorded model file '\(path)' \(reason)"
+        case let .recordMismatch(path, recorded, actual):
+            return "\(path): recorded \(recorded), but the model at that commit has \(actual)"
         }
     }
 

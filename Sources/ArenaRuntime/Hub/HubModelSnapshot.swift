@@ -41,6 +41,71 @@ public enum HubModelSnapshot {
         return (target, records(files))
     }
 
+    /// The folder for the model files a lockfile or bundle recorded (`hf://<id>@<commit>/<name>`
+    /// with sha256 and size, as `folder(id:commit:store:)` returned them): built from the cache by
+    /// sha256 with no request when every blob is there; otherwise, online, the model is fetched
+    /// again at the recorded commit and must give exactly the recorded files.
+    public static func folder(recorded: [DataFileRecord], store: HubFilesStore) throws -> URL {
+        guard let first = recorded.first else { throw HubModelError.invalidRecord(path: "", reason: "no files are recorded") }
+        let (id, commit, _) = try parseRecordPath(first.path)
+        var files: [HubCachedFile] = []
+        for record in recorded {
+            let (recordID, recordCommit, name) = try parseRecordPath(record.path)
+            guard recordID == id, recordCommit == commit else {
+                throw HubModelError.invalidRecord(path: record.path, reason: "is not a file of \(id) at \(commit), as \(first.path) is")
+            }
+            files.append(HubCachedFile(kind: .model, repo: id, revision: commit, path: name, sha256: record.sha256.lowercased(), size: record.size))
+        }
+        let cache = store.cache
+        let missing = files.first { file in
+            var info = stat()
+            return stat(cache.blobURL(sha256: file.sha256).path, &info) != 0 || Int(info.st_size) != file.size
+        }
+        guard let missing else {
+            let target = cache.modelFolderURL(repo: id, revision: commit)
+            try HubModelFolder.materialise(files, cache: cache, at: target)
+            return target
+        }
+        if store.configuration.offline { throw HubFilesError.offlineMissing("file \(missing.address) (sha256 \(missing.sha256))") }
+        let fetched = try folder(id: id, commit: commit, store: store)
+        let now = Dictionary(fetched.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        for record in recorded {
+            guard let current = now[record.path] else {
+                throw HubModelError.recordMismatch(path: record.path, recorded: record.sha256, actual: "no such file is chosen now")
+            }
+            guard current.sha256 == record.sha256.lowercased(), current.size == record.size else {
+                throw HubModelError.recordMismatch(path: record.path, recorded: "\(record.sha256) (\(record.size) bytes)",
+                                                   actual: "\(current.sha256) (\(current.size) bytes)")
+            }
+        }
+        if let extra = fetched.files.first(where: { file in !recorded.contains { $0.path == file.path } }) {
+            throw HubModelError.recordMismatch(path: extra.path, recorded: "not recorded", actual: extra.sha256)
+        }
+        return fetched.folder
+    }
+
+    /// `hf://<id>@<commit>/<name>` -> (id, commit, name), each checked.
+    static func parseRecordPath(_ path: String) throws -> (id: String, commit: String, name: String) {
+        guard path.hasPrefix("hf://"), let at = path.firstIndex(of: "@") else {
+            throw HubModelError.invalidRecord(path: path, reason: "is not an hf://<id>@<commit>/<file> address")
+        }
+        let id = String(path[path.index(path.startIndex, offsetBy: 5)..<at])
+        let rest = path[path.index(after: at)...]
+        guard let slash = rest.firstIndex(of: "/") else {
+            throw HubModelError.invalidRecord(path: path, reason: "is not an hf://<id>@<commit>/<file> address")
+        }
+        let commit = String(rest[..<slash])
+        let name = String(rest[rest.index(after: slash)...])
+        do { try HubModelFiles.checkID(id) } catch {
+            throw HubModelError.invalidRecord(path: path, reason: "names no valid model id")
+        }
+        guard HubFilesStore.isCommitSHA(commit) else { throw HubModelError.invalidRecord(path: path, reason: "names no 40-hex commit") }
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
+            throw HubModelError.invalidRecord(path: path, reason: "names no file at the repository's root")
+        }
+        return (id, commit.lowercased(), name)
+    }
+
     /// The commit a model's branch or tag points at now (a commit SHA is returned as is), for
     /// pinning: `/api/models/{id}/revision/{ref}`. The answer is kept in the cache, and offline
     /// mode answers from there.
