@@ -156,6 +156,14 @@ public enum HubModelSnapshot {
         return files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
+    /// The content hash of the model folder computed from its records, without reading the
+    /// files: sha256 over the byte-sorted lines `<sha256>  <file name>\n` (the format of
+    /// `sha256sum *`), which is how the native engine's `ModelFolderHash` hashes a folder.
+    public static func folderHash(_ files: [DataFileRecord]) -> String {
+        let lines = files.map { "\($0.sha256)  \($0.path.split(separator: "/").last.map(String.init) ?? $0.path)\n" }
+        return SHA256.hex(lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined())
+    }
+
     private static func records(_ files: [HubCachedFile]) -> [DataFileRecord] {
         files.map { DataFileRecord(path: $0.address, sha256: $0.sha256, size: $0.size) }
     }

@@ -47,6 +47,29 @@ import Testing
                                          actual: "\(loaded.files[0].sha256) (\(loaded.files[0].size) bytes)"))
     }
 
+    /// The hash from the records equals coreutils' `sha256sum * | LC_ALL=C sort | sha256sum` over
+    /// the folder, which is the native engine's folder hash format.
+    @Test func folderHashFromTheRecordsMatchesSha256sumOfTheFolder() async throws {
+        let hub = LoopbackHub(repos: [:], models: try F.models())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let loaded = try await HubModelSnapshot.folder(id: "tiny-org/tiny-sharded", commit: F.shardedCommit, store: F.store(hub, cache: cache))
+        await hub.stop()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "sha256sum * | LC_ALL=C sort | sha256sum"]
+        process.currentDirectoryURL = loaded.folder
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let expected = try #require(text.split(separator: " ").first.map(String.init))
+        #expect(expected.count == 64)
+        #expect(HubModelSnapshot.folderHash(loaded.files) == expected)
+    }
+
     @Test(arguments: [
         ("datasets/x@\(String(repeating: "a", count: 40))/config.json", "is not an hf://<id>@<commit>/<file> address"),
         ("hf://o/m@\(String(repeating: "a", count: 40))", "is not an hf://<id>@<commit>/<file> address"),
