@@ -65,6 +65,40 @@ import Testing
         await hub.stop()
     }
 
+    /// A folder file that is a copy (where hard links fail) with the right bytes is kept as it is.
+    @Test func folderHoldingACopyWithTheRightBytesIsKept() async throws {
+        let hub = LoopbackHub(repos: [:], models: try F.models())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let first = try await Self.folder(hub, cache: cache)
+        let weights = first.folder.appendingPathComponent("model.safetensors")
+        let bytes = try Data(contentsOf: weights)
+        try FileManager.default.removeItem(at: weights)
+        try bytes.write(to: weights)
+        let copyInode = try FileManager.default.attributesOfItem(atPath: weights.path)[.systemFileNumber] as? NSNumber
+        let second = try await Self.folder(hub, cache: cache)
+        await hub.stop()
+        #expect(second == first)
+        #expect(try FileManager.default.attributesOfItem(atPath: weights.path)[.systemFileNumber] as? NSNumber == copyInode)
+    }
+
+    /// Two calls at once for the same model both get the complete folder.
+    @Test func concurrentCallsBothGetTheFolder() async throws {
+        let hub = LoopbackHub(repos: [:], models: try F.models())
+        try await hub.start()
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        async let one = Self.folder(hub, cache: cache, id: "tiny-org/tiny-sharded", commit: F.shardedCommit)
+        async let two = Self.folder(hub, cache: cache, id: "tiny-org/tiny-sharded", commit: F.shardedCommit)
+        let (a, b) = try await (one, two)
+        await hub.stop()
+        #expect(a.files == b.files)
+        #expect(a.folder.path == b.folder.path)
+        try Self.expectFolder(a.folder, holds: try F.shardedEngineFiles())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: a.folder.deletingLastPathComponent().path) == [F.shardedCommit])
+    }
+
     @Test func shardedModelFetchesTheIndexAndTheShardsItNames() async throws {
         let hub = LoopbackHub(repos: [:], models: try F.models())
         try await hub.start()
