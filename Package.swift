@@ -48,7 +48,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "arena-script", dependencies: ["ArenaCommands"], swiftSettings: strict),
-        .executableTarget(name: "arena-bench", dependencies: ["ArenaScript", "ArenaRuntime"], swiftSettings: strict),
+        .executableTarget(
+            name: "arena-bench",
+            dependencies: ["ArenaScript", "ArenaRuntime", .product(name: "FlyingFox", package: "FlyingFox")],
+            swiftSettings: strict
+        ),
 
         .testTarget(
             name: "ArenaScriptTests",

@@ -10,6 +10,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("check", "parse, check, interpret and plan a generated 200-line experiment; ms per check"),
     ("metrics", "gsm8k, truthfulqa_gen, DROP scoring and the paired bootstrap on real data"),
     ("client", "server client vs lm-eval on a loopback OpenAI-compatible server (0 and 50 ms latency)"),
+    ("hubmodel", "bring a model from a loopback Hub into a cache folder: cold, warm, rebuilt"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -36,6 +37,8 @@ case "client":
         FileHandle.standardError.write(Data("arena-bench client: \(error)\n".utf8))
         exit(1)
     }
+case "hubmodel":
+    try await HubModelBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A data file as stored: where it came from on the Hub, its sha256 and size.
+/// A file as stored: where it came from on the Hub, its sha256 and size.
 public struct HubCachedFile: Sendable, Equatable {
+    public var kind: HubRepoKind
     public var repo: String
     /// The commit the file was read at (the dataset's, or the Parquet conversion branch's).
     public var revision: String
@@ -9,15 +10,20 @@ public struct HubCachedFile: Sendable, Equatable {
     public var sha256: String
     public var size: Int
 
-    /// `hf://datasets/<repo>@<revision>/<path>`, the huggingface_hub file-system address.
-    public var address: String { "hf://datasets/\(repo)@\(revision)/\(path)" }
+    /// `hf://datasets/<repo>@<revision>/<path>` for dataset files, `hf://<repo>@<revision>/<path>`
+    /// for model files: the huggingface_hub file-system address.
+    public var address: String { "hf://\(kind.pathPrefix)\(repo)@\(revision)/\(path)" }
 
+    /// Dataset entries carry no `kind` field (the index format datasets always had).
     var json: JSONValue {
-        .object(["repo": .string(repo), "revision": .string(revision), "path": .string(path),
-                 "sha256": .string(sha256), "size": .int(size)])
+        var fields: [String: JSONValue] = ["repo": .string(repo), "revision": .string(revision), "path": .string(path),
+                                           "sha256": .string(sha256), "size": .int(size)]
+        if kind != .dataset { fields["kind"] = .string(kind.rawValue) }
+        return .object(fields)
     }
 
-    init(repo: String, revision: String, path: String, sha256: String, size: Int) {
+    init(kind: HubRepoKind = .dataset, repo: String, revision: String, path: String, sha256: String, size: Int) {
+        self.kind = kind
         self.repo = repo
         self.revision = revision
         self.path = path
@@ -30,7 +36,9 @@ public struct HubCachedFile: Sendable, Equatable {
               let path = json["path"]?.stringValue, let sha = json["sha256"]?.stringValue, let size = json["size"]?.intValue else {
             throw HubFilesError.cacheCorrupt("index entry lacks repo/revision/path/sha256/size")
         }
-        self.init(repo: repo, revision: revision, path: path, sha256: sha, size: size)
+        let kindName = json["kind"]?.stringValue ?? HubRepoKind.dataset.rawValue
+        guard let kind = HubRepoKind(rawValue: kindName) else { throw HubFilesError.cacheCorrupt("index entry has unknown kind '\(kindName)'") }
+        self.init(kind: kind, repo: repo, revision: revision, path: path, sha256: sha, size: size)
     }
 }
 
@@ -80,10 +88,10 @@ public struct HubCache: Sendable {
 
     // MARK: - Index
 
-    private func key(_ parts: [String]) -> String { SHA256.hex(parts.joined(separator: "\u{0}")) }
+    func key(_ parts: [String]) -> String { SHA256.hex(parts.joined(separator: "\u{0}")) }
 
-    func fileIndexURL(repo: String, revision: String, path: String) -> URL {
-        root.appendingPathComponent("index/files").appendingPathComponent(key(["dataset", repo, revision, path]) + ".json")
+    func fileIndexURL(kind: HubRepoKind = .dataset, repo: String, revision: String, path: String) -> URL {
+        root.appendingPathComponent("index/files").appendingPathComponent(key([kind.rawValue, repo, revision, path]) + ".json")
     }
 
     func splitIndexURL(repo: String, revision: String, config: String?, split: String) -> URL {
@@ -91,31 +99,32 @@ public struct HubCache: Sendable {
             .appendingPathComponent(key(["dataset", repo, revision, config ?? "", split]) + ".json")
     }
 
-    public func cachedFile(repo: String, revision: String, path: String) -> HubCachedFile? {
-        let url = fileIndexURL(repo: repo, revision: revision, path: path)
+    public func cachedFile(kind: HubRepoKind = .dataset, repo: String, revision: String, path: String) -> HubCachedFile? {
+        let url = fileIndexURL(kind: kind, repo: repo, revision: revision, path: path)
         guard let data = FileManager.default.contents(atPath: url.path), let json = try? JSONValue.parse(data),
-              let file = try? HubCachedFile(json: json), file.repo == repo, file.revision == revision, file.path == path else { return nil }
+              let file = try? HubCachedFile(json: json), file.kind == kind, file.repo == repo, file.revision == revision,
+              file.path == path else { return nil }
         return file
     }
 
     func recordFile(_ file: HubCachedFile) throws {
-        try AtomicFile.write(file.json.serializedData(), to: fileIndexURL(repo: file.repo, revision: file.revision, path: file.path))
+        try AtomicFile.write(file.json.serializedData(), to: fileIndexURL(kind: file.kind, repo: file.repo, revision: file.revision, path: file.path))
     }
 
-    func refIndexURL(repo: String, revision: String) -> URL {
-        root.appendingPathComponent("index/refs").appendingPathComponent(key(["dataset", repo, revision]) + ".json")
+    func refIndexURL(kind: HubRepoKind = .dataset, repo: String, revision: String) -> URL {
+        root.appendingPathComponent("index/refs").appendingPathComponent(key([kind.rawValue, repo, revision]) + ".json")
     }
 
     /// The commit a branch or tag resolved to when last asked, or nil.
-    public func resolvedRevision(repo: String, revision: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: refIndexURL(repo: repo, revision: revision).path),
+    public func resolvedRevision(kind: HubRepoKind = .dataset, repo: String, revision: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: refIndexURL(kind: kind, repo: repo, revision: revision).path),
               let json = try? JSONValue.parse(data), json["repo"]?.stringValue == repo, json["revision"]?.stringValue == revision else { return nil }
         return json["commit"]?.stringValue
     }
 
-    func recordResolvedRevision(repo: String, revision: String, commit: String) throws {
+    func recordResolvedRevision(kind: HubRepoKind = .dataset, repo: String, revision: String, commit: String) throws {
         let json = JSONValue.object(["repo": .string(repo), "revision": .string(revision), "commit": .string(commit)])
-        try AtomicFile.write(json.serializedData(), to: refIndexURL(repo: repo, revision: revision))
+        try AtomicFile.write(json.serializedData(), to: refIndexURL(kind: kind, repo: repo, revision: revision))
     }
 
     /// The files of a split recorded by an earlier load, or nil.

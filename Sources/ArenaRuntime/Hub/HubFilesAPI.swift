@@ -39,11 +39,32 @@ struct HubTreeEntry: Sendable, Equatable {
     var gitOid: String?
 }
 
-/// The Hub API calls the dataset file store makes: tree listing (paginated through the `Link`
-/// header), revision lookup, and file download through `resolve`.
+/// Which kind of Hub repository a call addresses: datasets live under `/api/datasets/` and
+/// `/datasets/<id>/resolve/`, models under `/api/models/` and `/<id>/resolve/`.
+public enum HubRepoKind: String, Sendable, Equatable {
+    case dataset
+    case model
+
+    /// The API path segment: `datasets` or `models`.
+    var apiSegment: String { self == .dataset ? "datasets" : "models" }
+
+    /// What precedes the repo id in `resolve` URLs and `hf://` addresses: `datasets/` or nothing.
+    var pathPrefix: String { self == .dataset ? "datasets/" : "" }
+}
+
+/// The Hub API calls the file stores make: tree listing (paginated through the `Link` header),
+/// revision lookup, and file download through `resolve`, for datasets or models (`kind`).
 struct HubFilesAPI: Sendable {
     let auth: HubAuth
     let client: HTTPClient
+    var kind: HubRepoKind = .dataset
+
+    /// The same client and credentials, addressing repositories of another kind.
+    func addressing(_ kind: HubRepoKind) -> HubFilesAPI {
+        var api = self
+        api.kind = kind
+        return api
+    }
 
     static func encodeRevision(_ revision: String) -> String {
         revision.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? revision
@@ -55,14 +76,14 @@ struct HubFilesAPI: Sendable {
         }.joined(separator: "/")
     }
 
-    /// Every file in the dataset at `revision`.
+    /// Every file in the repository at `revision`.
     func listFiles(repo: String, revision: String) throws -> [HubTreeEntry] {
-        var url: String? = "\(auth.endpoint)/api/datasets/\(repo)/tree/\(Self.encodeRevision(revision))?recursive=true&expand=false"
+        var url: String? = "\(auth.endpoint)/api/\(kind.apiSegment)/\(repo)/tree/\(Self.encodeRevision(revision))?recursive=true&expand=false"
         var entries: [HubTreeEntry] = []
         var pages = 0
         while let next = url {
             pages += 1
-            guard pages <= 10_000 else { throw HubFilesError.request("dataset \(repo): tree listing does not end") }
+            guard pages <= 10_000 else { throw HubFilesError.request("\(kind.rawValue) \(repo): tree listing does not end") }
             let response = try get(next, repo: repo)
             guard let items = try response.json().arrayValue else {
                 throw HubFilesError.request("\(HTTPClient.redact(next)): tree listing is not a JSON array")
@@ -83,7 +104,7 @@ struct HubFilesAPI: Sendable {
 
     /// The commit a branch or tag points at (`/api/datasets/<repo>/revision/<ref>` -> `sha`).
     func resolveCommit(repo: String, revision: String) throws -> String {
-        let url = "\(auth.endpoint)/api/datasets/\(repo)/revision/\(Self.encodeRevision(revision))"
+        let url = "\(auth.endpoint)/api/\(kind.apiSegment)/\(repo)/revision/\(Self.encodeRevision(revision))"
         guard let sha = try get(url, repo: repo).json()["sha"]?.stringValue else {
             throw HubFilesError.request("\(HTTPClient.redact(url)): response has no sha")
         }
@@ -91,7 +112,7 @@ struct HubFilesAPI: Sendable {
     }
 
     func resolveURL(repo: String, revision: String, path: String) -> String {
-        "\(auth.endpoint)/datasets/\(repo)/resolve/\(Self.encodeRevision(revision))/\(Self.encodePath(path))"
+        "\(auth.endpoint)/\(kind.pathPrefix)\(repo)/resolve/\(Self.encodeRevision(revision))/\(Self.encodePath(path))"
     }
 
     /// A small file's bytes (the dataset card), read into memory.

@@ -8,7 +8,7 @@ import Foundation
 public struct HubFilesStore: Sendable {
     public let configuration: HubFilesConfiguration
     public let cache: HubCache
-    private let api: HubFilesAPI
+    let api: HubFilesAPI
 
     public static let parquetConversionBranch = "refs/convert/parquet"
 
@@ -64,17 +64,17 @@ public struct HubFilesStore: Sendable {
 
     /// `revision` itself when it is a commit SHA; otherwise the commit the branch or tag points at
     /// now (online), or pointed at when last resolved (offline).
-    public func commit(repo: String, revision: String) throws -> String {
+    public func commit(_ kind: HubRepoKind = .dataset, repo: String, revision: String) throws -> String {
         if Self.isCommitSHA(revision) { return revision.lowercased() }
         if configuration.offline {
-            guard let known = cache.resolvedRevision(repo: repo, revision: revision) else {
-                throw HubFilesError.offlineMissing("the commit of revision '\(revision)' of dataset \(repo)")
+            guard let known = cache.resolvedRevision(kind: kind, repo: repo, revision: revision) else {
+                throw HubFilesError.offlineMissing("the commit of revision '\(revision)' of \(kind.rawValue) \(repo)")
             }
             return known
         }
-        let sha = try api.resolveCommit(repo: repo, revision: revision)
-        guard Self.isCommitSHA(sha) else { throw HubFilesError.request("dataset \(repo): revision '\(revision)' resolved to '\(sha)', not a commit") }
-        try cache.recordResolvedRevision(repo: repo, revision: revision, commit: sha.lowercased())
+        let sha = try api.addressing(kind).resolveCommit(repo: repo, revision: revision)
+        guard Self.isCommitSHA(sha) else { throw HubFilesError.request("\(kind.rawValue) \(repo): revision '\(revision)' resolved to '\(sha)', not a commit") }
+        try cache.recordResolvedRevision(kind: kind, repo: repo, revision: revision, commit: sha.lowercased())
         return sha.lowercased()
     }
 
@@ -103,21 +103,21 @@ public struct HubFilesStore: Sendable {
 
     /// One file into the cache: reused when the index already maps it to a present blob,
     /// otherwise downloaded to a temporary file, checked, and moved into place.
-    private func fetch(repo: String, revision: String, entry: HubTreeEntry) throws -> HubCachedFile {
-        if let known = cache.cachedFile(repo: repo, revision: revision, path: entry.path), cache.hasBlob(sha256: known.sha256),
+    func fetch(_ kind: HubRepoKind = .dataset, repo: String, revision: String, entry: HubTreeEntry) throws -> HubCachedFile {
+        if let known = cache.cachedFile(kind: kind, repo: repo, revision: revision, path: entry.path), cache.hasBlob(sha256: known.sha256),
            entry.sha256 == nil || entry.sha256 == known.sha256 {
             return known
         }
         if let sha = entry.sha256, cache.hasBlob(sha256: sha) {
-            let file = HubCachedFile(repo: repo, revision: revision, path: entry.path, sha256: sha, size: entry.size)
+            let file = HubCachedFile(kind: kind, repo: repo, revision: revision, path: entry.path, sha256: sha, size: entry.size)
             try cache.recordFile(file)
             return file
         }
         let temporary = try cache.temporaryBlobURL()
         defer { try? FileManager.default.removeItem(at: temporary) }
-        try api.download(repo: repo, revision: revision, path: entry.path, to: temporary)
+        try api.addressing(kind).download(repo: repo, revision: revision, path: entry.path, to: temporary)
         let actual = try SHA256.hex(fileAt: temporary)
-        let address = "hf://datasets/\(repo)@\(revision)/\(entry.path)"
+        let address = "hf://\(kind.pathPrefix)\(repo)@\(revision)/\(entry.path)"
         if let expected = entry.sha256 {
             guard actual == expected.lowercased() else {
                 throw HubFilesError.checksumMismatch(address: address, expected: expected, actual: actual)
@@ -131,7 +131,7 @@ public struct HubFilesStore: Sendable {
         let attributes = try? FileManager.default.attributesOfItem(atPath: temporary.path)
         let size = (attributes?[.size] as? NSNumber)?.intValue ?? entry.size
         try cache.commitBlob(from: temporary, sha256: actual)
-        let file = HubCachedFile(repo: repo, revision: revision, path: entry.path, sha256: actual, size: size)
+        let file = HubCachedFile(kind: kind, repo: repo, revision: revision, path: entry.path, sha256: actual, size: size)
         try cache.recordFile(file)
         return file
     }

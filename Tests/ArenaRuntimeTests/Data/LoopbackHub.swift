@@ -6,9 +6,11 @@ private typealias JSONValue = ArenaRuntime.JSONValue
 private typealias HTTPRequest = FlyingFox.HTTPRequest
 private typealias HTTPResponse = FlyingFox.HTTPResponse
 
-/// A Hub on 127.0.0.1 speaking the API shapes the dataset store uses: the paginated tree listing
-/// (with `lfs.oid` for Parquet files and git blob ids for the rest), revision lookup, and
-/// `resolve` downloads that redirect LFS files to a content URL, as the Hub does.
+/// A Hub on 127.0.0.1 speaking the API shapes the dataset and model stores use: the paginated tree
+/// listing (with `lfs.oid` for Parquet, safetensors and other weight files, git blob ids for the
+/// rest), revision lookup, and `resolve` downloads that redirect LFS files to a content URL, as the
+/// Hub does. Datasets are under `/api/datasets/` and `/datasets/<id>/resolve/`, models under
+/// `/api/models/` and `/<id>/resolve/`.
 final class LoopbackHub: @unchecked Sendable {
     struct Repo {
         /// Commit SHA -> path -> bytes.
@@ -19,6 +21,7 @@ final class LoopbackHub: @unchecked Sendable {
 
     private let lock = NSLock()
     private var repos: [String: Repo]
+    private var models: [String: Repo]
     private var log: [String] = []
     private var corrupted: Set<String> = []
     private let requiredToken: String?
@@ -27,8 +30,9 @@ final class LoopbackHub: @unchecked Sendable {
     private var task: Task<Void, any Error>?
     private(set) var endpoint = ""
 
-    init(repos: [String: Repo], requiredToken: String? = nil) {
+    init(repos: [String: Repo], models: [String: Repo] = [:], requiredToken: String? = nil) {
         self.repos = repos
+        self.models = models
         self.requiredToken = requiredToken
     }
 
@@ -67,11 +71,13 @@ final class LoopbackHub: @unchecked Sendable {
         if parts.count == 3, parts[1] == "cdn" {
             return lock.withLock { blob(sha256: parts[2]) }
         }
-        if parts.count >= 7, parts[1] == "api", parts[2] == "datasets" {
+        if parts.count >= 7, parts[1] == "api", parts[2] == "datasets" || parts[2] == "models" {
             let repo = parts[3] + "/" + parts[4]
             let revision = parts[6].removingPercentEncoding ?? parts[6]
+            let table = parts[2] == "models" ? models : repos
             return lock.withLock {
-                guard let (sha, files) = commit(repo, revision) else {
+                guard table[repo] != nil else { return json(.object(["error": .string("Repository Not Found")]), status: .notFound) }
+                guard let (sha, files) = commit(table, repo, revision) else {
                     return json(.object(["error": .string("Revision Not Found")]), status: .notFound)
                 }
                 if parts[5] == "revision" { return json(.object(["id": .string(repo), "sha": .string(sha)])) }
@@ -79,16 +85,19 @@ final class LoopbackHub: @unchecked Sendable {
                 return tree(files, request: request)
             }
         }
-        if parts.count >= 7, parts[1] == "datasets", parts[4] == "resolve" {
-            let repo = parts[2] + "/" + parts[3]
-            let revision = parts[5].removingPercentEncoding ?? parts[5]
-            let file = parts[6...].joined(separator: "/").removingPercentEncoding ?? ""
+        let isDataset = parts.count >= 7 && parts[1] == "datasets" && parts[4] == "resolve"
+        let isModel = !isDataset && parts.count >= 6 && parts[1] != "api" && parts[3] == "resolve"
+        if isDataset || isModel {
+            let first = isDataset ? 2 : 1
+            let repo = parts[first] + "/" + parts[first + 1]
+            let revision = parts[first + 3].removingPercentEncoding ?? parts[first + 3]
+            let file = parts[(first + 4)...].joined(separator: "/").removingPercentEncoding ?? ""
             return lock.withLock {
-                guard let (_, files) = commit(repo, revision), var data = files[file] else {
+                guard let (_, files) = commit(isDataset ? repos : models, repo, revision), var data = files[file] else {
                     return json(.object(["error": .string("Entry not found")]), status: .notFound)
                 }
                 if corrupted.contains(file) { data.append(0x0a) }
-                if file.hasSuffix(".parquet") && !corrupted.contains(file) {
+                if Self.isLFS(file) && !corrupted.contains(file) {
                     let headers: HTTPHeaders = [HTTPHeader("Location"): "/cdn/\(SHA256.hex(data))"]
                     return HTTPResponse(statusCode: .found, headers: headers)
                 }
@@ -98,15 +107,20 @@ final class LoopbackHub: @unchecked Sendable {
         return HTTPResponse(statusCode: .notFound)
     }
 
-    private func commit(_ repo: String, _ revision: String) -> (String, [String: Data])? {
-        guard let r = repos[repo] else { return nil }
+    /// Files the Hub keeps in LFS (listed with `lfs.oid`, downloaded through a redirect).
+    static func isLFS(_ path: String) -> Bool {
+        [".parquet", ".safetensors", ".bin", ".gguf"].contains { path.hasSuffix($0) }
+    }
+
+    private func commit(_ table: [String: Repo], _ repo: String, _ revision: String) -> (String, [String: Data])? {
+        guard let r = table[repo] else { return nil }
         let sha = r.branches[revision] ?? revision
         guard let files = r.commits[sha] else { return nil }
         return (sha, files)
     }
 
     private func blob(sha256: String) -> HTTPResponse {
-        for repo in repos.values {
+        for repo in Array(repos.values) + Array(models.values) {
             for files in repo.commits.values {
                 if let data = files.values.first(where: { SHA256.hex($0) == sha256 }) { return HTTPResponse(statusCode: .ok, body: data) }
             }
@@ -128,7 +142,7 @@ final class LoopbackHub: @unchecked Sendable {
             let data = files[path] ?? Data()
             var entry: [String: JSONValue] = ["type": .string("file"), "path": .string(path), "size": .int(data.count),
                                               "oid": .string(Self.gitHashObject(data))]
-            if path.hasSuffix(".parquet") {
+            if Self.isLFS(path) {
                 entry["lfs"] = .object(["oid": .string(SHA256.hex(data)), "size": .int(data.count), "pointerSize": .int(134)])
             }
             entries.append(.object(entry))
