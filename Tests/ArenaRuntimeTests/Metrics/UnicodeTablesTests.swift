@@ -52,6 +52,20 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.count) differences, first: \(mismatches.prefix(20))")
     }
 
+    /// sacrebleu's intl tokenizer uses the `regex` module's \p{P}, \p{N} and \p{S}.
+    @Test func sacrebleuCategoriesAgreeWithTheRegexModule() throws {
+        let t = try tables()
+        let punctuation = try t.flags("regex_P"), number = try t.flags("regex_N"), symbol = try t.flags("regex_S")
+        var mismatches: [String] = []
+        for scalar in t.comparable() {
+            let cp = Int(scalar.value)
+            if SacreBLEU.isPunctuation(scalar) != punctuation[cp] { mismatches.append("P U+\(String(cp, radix: 16))") }
+            if SacreBLEU.isNumber(scalar) != number[cp] { mismatches.append("N U+\(String(cp, radix: 16))") }
+            if SacreBLEU.isSymbol(scalar) != symbol[cp] { mismatches.append("S U+\(String(cp, radix: 16))") }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) differences, first: \(mismatches.prefix(20))")
+    }
+
     @Test func lowerAgreesWithCPython() throws {
         let t = try tables()
         var expected: [UInt32: [UInt32]] = [:]

@@ -16,6 +16,7 @@ import re
 import sys
 
 import numpy as np
+import regex as regex_module
 from scipy.stats import binom
 
 import lm_eval
@@ -181,6 +182,9 @@ def ranges(predicate):
     return result
 
 
+PUNCT, NUMBER, SYMBOL = (regex_module.compile(p) for p in (r"\p{P}", r"\p{N}", r"\p{S}"))
+
+
 def unicode_tables():
     """The str predicates and lower() mappings the metrics use, over every assigned code point."""
     import unicodedata
@@ -189,6 +193,10 @@ def unicode_tables():
     return {"unidata_version": unicodedata.unidata_version, "assigned": ranges(assigned),
             "isalnum": ranges(lambda cp: chr(cp).isalnum()), "isdecimal": ranges(lambda cp: chr(cp).isdecimal()),
             "isspace": ranges(lambda cp: chr(cp).isspace()),
+            # What sacrebleu's intl tokenizer matches with the `regex` module.
+            "regex_P": ranges(lambda cp: PUNCT.match(chr(cp)) is not None),
+            "regex_N": ranges(lambda cp: NUMBER.match(chr(cp)) is not None),
+            "regex_S": ranges(lambda cp: SYMBOL.match(chr(cp)) is not None),
             "lower": [[cp, [ord(c) for c in text]] for cp, text in sorted(lowered.items())]}
 
 
