@@ -27,7 +27,7 @@ public struct PythonRegex: Sendable {
         } else {
             leadingTests = nil
         }
-        if case let .repetition(.scalar(.any), 0, nil, _) = first {
+        if case .repetition(.scalar(.any), 0, nil, _) = first {
             startsWithUnboundedAny = true
         } else {
             startsWithUnboundedAny = false
