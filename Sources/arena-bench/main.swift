@@ -4,6 +4,7 @@ import Foundation
 // Each benchmark lives in its own file as `enum XBench { static func run(_ args: [String]) async throws }`.
 let benchmarks: [(name: String, summary: String)] = [
     ("metrics", "gsm8k, truthfulqa_gen, DROP scoring and the paired bootstrap on real data"),
+    ("scoring", "native scorer CPU time per prompt against a completions server (SPEC.json as run_lm_eval.py)"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -15,6 +16,8 @@ guard let name = args.first else {
 switch name {
 case "metrics":
     try await MetricsBench.run(Array(args.dropFirst()))
+case "scoring":
+    try await ScoringBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)
