@@ -26,6 +26,7 @@ enum ScoringBench {
             let clock = ContinuousClock()
             let started = clock.now
             var prompts = 0
+            var loadCPU = 0.0
             for run in runs {
                 for name in run["tasks"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
                     let task = try TaskCatalog.task(named: name)
@@ -34,7 +35,9 @@ enum ScoringBench {
                         guard let split, let path = files[split]?.stringValue else { return [] }
                         return try readJSONLines(path)
                     }
+                    let loadStart = cpuSeconds()
                     let documents = TaskDocuments(eval: try rows(task.dataset.evalSplit), fewshot: try rows(task.dataset.fewshotSplit))
+                    loadCPU += cpuSeconds() - loadStart
                     let options = ScoringOptions(numFewshot: run["num_fewshot"]?.intValue, limit: run["limit"]?.intValue)
                     let score = try await scorer.score(task: task, documents: documents, options: options)
                     let firstFilter = task.filterNames.first
@@ -44,7 +47,7 @@ enum ScoringBench {
             let cpu = cpuSeconds() - startCPU
             let wall = clock.now - started
             let perPrompt = cpu / Double(max(prompts, 1)) * 1e6
-            print("round \(round): \(prompts) prompts, CPU \(String(format: "%.3f", cpu)) s, wall \(wall), \(String(format: "%.1f", perPrompt)) µs CPU per prompt")
+            print("round \(round): \(prompts) prompts, CPU \(String(format: "%.3f", cpu)) s (reading JSONL \(String(format: "%.3f", loadCPU)) s), wall \(wall), \(String(format: "%.1f", perPrompt)) µs CPU per prompt")
         }
     }
 
