@@ -11,6 +11,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("metrics", "gsm8k, truthfulqa_gen, DROP scoring and the paired bootstrap on real data"),
     ("client", "server client vs lm-eval on a loopback OpenAI-compatible server (0 and 50 ms latency)"),
     ("hubmodel", "bring a model from a loopback Hub into a cache folder: cold, warm, rebuilt"),
+    ("scoring", "native scorer CPU time per prompt against a completions server (SPEC.json as run_lm_eval.py)"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -39,6 +40,8 @@ case "client":
     }
 case "hubmodel":
     try await HubModelBench.run(Array(args.dropFirst()))
+case "scoring":
+    try await ScoringBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)

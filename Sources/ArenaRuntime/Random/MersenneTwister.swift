@@ -75,8 +75,8 @@ public struct PythonRandom: Sendable {
 
     /// `getrandbits(k)` for 0 <= k <= 64: 32-bit words, least significant first, the last one
     /// shifted right to keep only its top bits.
-    public mutating func getrandbits(_ k: Int) -> UInt64 {
-        precondition(k >= 0 && k <= 64, "getrandbits supports 0...64 bits")
+    public mutating func getrandbits(_ k: Int) throws -> UInt64 {
+        guard k >= 0, k <= 64 else { throw PythonRandomError(reason: "getrandbits(\(k)): this generator draws 0 to 64 bits") }
         if k == 0 { return 0 }
         if k <= 32 { return UInt64(nextUInt32() >> UInt32(32 - k)) }
         let low = UInt64(nextUInt32())
@@ -92,11 +92,16 @@ public struct PythonRandom: Sendable {
     }
 
     /// `_randbelow_with_getrandbits(n)`: uniform in [0, n) by rejection; `n` must be positive.
-    public mutating func randbelow(_ n: Int) -> Int {
-        precondition(n > 0, "randbelow needs a positive bound")
+    public mutating func randbelow(_ n: Int) throws -> Int {
+        guard n > 0 else { throw PythonRandomError(reason: "randbelow(\(n)): the bound must be positive") }
         let bits = Int.bitWidth - n.leadingZeroBitCount
-        var r = getrandbits(bits)
-        while r >= UInt64(n) { r = getrandbits(bits) }
+        var r = try getrandbits(bits)
+        while r >= UInt64(n) { r = try getrandbits(bits) }
         return Int(r)
     }
+}
+
+public struct PythonRandomError: Error, CustomStringConvertible, Equatable {
+    public let reason: String
+    public var description: String { reason }
 }

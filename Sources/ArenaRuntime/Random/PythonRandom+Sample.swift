@@ -19,15 +19,15 @@ extension PythonRandom {
         if n <= Self.sampleSetSize(k) {
             var pool = Array(0..<n)
             for i in 0..<k {
-                let j = randbelow(n - i)
+                let j = try randbelow(n - i)
                 result.append(pool[j])
                 pool[j] = pool[n - i - 1]
             }
         } else {
             var selected = Set<Int>()
             for _ in 0..<k {
-                var j = randbelow(n)
-                while selected.contains(j) { j = randbelow(n) }
+                var j = try randbelow(n)
+                while selected.contains(j) { j = try randbelow(n) }
                 selected.insert(j)
                 result.append(j)
             }
