@@ -1,6 +1,6 @@
 /// A `POST /v1/completions` body, checked field by field as vLLM checks it.
-struct CompletionRequest: Equatable {
-    enum Prompt: Equatable {
+struct CompletionRequest: Equatable, Sendable {
+    enum Prompt: Equatable, Sendable {
         case text(String)
         case tokens([Int])
     }
