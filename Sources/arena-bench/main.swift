@@ -5,6 +5,7 @@ import Foundation
 let benchmarks: [(name: String, summary: String)] = [
     ("native", "sgemm peak; native engine prefill and generation tokens/s"),
     ("tokenizer", "tokens/s encoding and decoding a large text with the native tokenizer"),
+    ("serve", "loglikelihood requests/s through arena-script serve over loopback HTTP vs direct"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -18,6 +19,8 @@ case "native":
     try await NativeBench.run(Array(args.dropFirst()))
 case "tokenizer":
     try await TokenizerBench.run(Array(args.dropFirst()))
+case "serve":
+    try await ServeBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)
