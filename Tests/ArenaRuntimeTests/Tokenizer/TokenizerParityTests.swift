@@ -7,7 +7,7 @@ import Testing
 /// tokens: identical ids from encode and identical text from decode.
 @Suite struct TokenizerParityTests {
     static let variants = [
-        "byte-level", "byte-level-qwen2", "byte-level-gpt2", "byte-level-digits", "byte-level-added",
+        "byte-level", "byte-level-qwen2", "byte-level-gpt2", "byte-level-gpt2-no-prefix", "byte-level-digits", "byte-level-added",
         "sentencepiece-bpe", "sentencepiece-bpe-added", "sentencepiece-metaspace-first", "sentencepiece-metaspace-always",
     ]
 
@@ -56,6 +56,16 @@ import Testing
             let want = splits[index].arrayValue?.compactMap(\.stringValue) ?? []
             #expect(pieces.map { Array($0.utf8) } == want.map { Array($0.utf8) }, "\(name) text \(index): \(pieces) vs \(want)")
         }
+    }
+
+    /// The variants above cover both the byte-level fast path and the general pipeline.
+    @Test func byteLevelFastPathIsTakenWhereItApplies() throws {
+        let (folder, _) = try TokenizerTestSupport.reference.get()
+        func fast(_ variant: String) throws -> Bool {
+            try Tokenizer(contentsOf: folder.appendingPathComponent("\(variant)/tokenizer.json")).byteLevelFastPath != nil
+        }
+        #expect(try fast("byte-level") && fast("byte-level-qwen2") && fast("byte-level-gpt2-no-prefix") && fast("byte-level-added"))
+        #expect(try !fast("byte-level-gpt2") && !fast("byte-level-digits") && !fast("sentencepiece-bpe"))
     }
 
     @Test func byteFallbackAndUnknownTokensRoundTrip() throws {

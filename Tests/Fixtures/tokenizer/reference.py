@@ -47,6 +47,10 @@ def variants():
     gpt2["post_processor"] = None
     result["byte-level-gpt2"] = gpt2
 
+    gpt2_plain = copy.deepcopy(gpt2)
+    gpt2_plain["pre_tokenizer"]["add_prefix_space"] = False
+    result["byte-level-gpt2-no-prefix"] = gpt2_plain
+
     digits = copy.deepcopy(byte_level)
     digits["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
         {"type": "Digits", "individual_digits": True},

@@ -9,7 +9,7 @@ public final class Tokenizer: Sendable {
     let preTokenizer: PreTokenizer?
     let postProcessor: PostProcessor?
     let decoder: Decoder?
-    private let byteLevelFastPath: ByteLevelFastPath?
+    let byteLevelFastPath: ByteLevelFastPath?
     let addedTokens: [Int: AddedToken]
     /// Added tokens' ids by their content (UTF-8).
     private let addedTokenIds: [[UInt8]: Int]
