@@ -58,7 +58,7 @@ struct CompletionRunner: Sendable {
         // The echoed prompt is the request's own text, or the ids' text for token prompts (as vLLM).
         let ids: [Int], promptText: String
         switch prompt {
-        case let .text(text): (ids, promptText) = (tokenizer.encode(text, addSpecialTokens: true), text)
+        case let .text(text): (ids, promptText) = (tokenizer.encode(text, addSpecialTokens: request.addSpecialTokens), text)
         case let .tokens(given): (ids, promptText) = (given, tokenizer.decode(given))
         }
         guard !ids.isEmpty else { throw ServeAPIError.badRequest("the prompt is empty (no tokens)", param: "prompt") }
