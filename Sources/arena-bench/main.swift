@@ -12,6 +12,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("client", "server client vs lm-eval on a loopback OpenAI-compatible server (0 and 50 ms latency)"),
     ("hubmodel", "bring a model from a loopback Hub into a cache folder: cold, warm, rebuilt"),
     ("scoring", "native scorer CPU time per prompt against a completions server (SPEC.json as run_lm_eval.py)"),
+    ("serve", "loglikelihood requests/s through arena-script serve over loopback HTTP vs direct"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -42,6 +43,8 @@ case "hubmodel":
     try await HubModelBench.run(Array(args.dropFirst()))
 case "scoring":
     try await ScoringBench.run(Array(args.dropFirst()))
+case "serve":
+    try await ServeBench.run(Array(args.dropFirst()))
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)

@@ -1,6 +1,6 @@
 /// A `POST /v1/completions` body, checked field by field as vLLM checks it.
-struct CompletionRequest: Equatable {
-    enum Prompt: Equatable {
+struct CompletionRequest: Equatable, Sendable {
+    enum Prompt: Equatable, Sendable {
         case text(String)
         case tokens([Int])
     }
@@ -13,6 +13,8 @@ struct CompletionRequest: Equatable {
     var seed: Int?
     var echo: Bool
     var logprobs: Int?
+    /// Whether text prompts get the tokenizer's special tokens (BOS); vLLM's default is true.
+    var addSpecialTokens: Bool
 
     static let maxLogprobs = 20
     static let neutralValues: [(String, [Double])] = [
@@ -67,6 +69,12 @@ struct CompletionRequest: Equatable {
             echo = b
         } else {
             echo = false
+        }
+        if let value = present("add_special_tokens") {
+            guard let b = value.boolValue else { throw typeError("add_special_tokens", "true or false") }
+            addSpecialTokens = b
+        } else {
+            addSpecialTokens = true
         }
         if let value = present("logprobs") {
             guard case let .int(k) = value, (0...Self.maxLogprobs).contains(k) else { throw typeError("logprobs", "an integer from 0 to \(Self.maxLogprobs)") }

@@ -9,7 +9,7 @@ import Foundation
 struct CompletionRunner: Sendable {
     let served: ServedModel
 
-    struct Choice {
+    struct Choice: Sendable {
         var text: String
         var logprobs: JSONValue
         var finishReason: String
@@ -22,7 +22,13 @@ struct CompletionRunner: Sendable {
             throw ServeAPIError.notFound("The model `\(name)` does not exist.")
         }
         guard let backend = served.tokenLevel else { return try await runOnEngine(request) }
-        return try request.prompts.map { try runTokenLevel(request, prompt: $0, backend: backend) }
+        // Model computation runs on a dispatch thread, never holding one of Swift concurrency's
+        // few cooperative threads (which also serve the server's connections) for seconds.
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try request.prompts.map { try runTokenLevel(request, prompt: $0, backend: backend) } })
+            }
+        }
     }
 
     /// Engines without token-level access: text prompts, no echo or log-probabilities.
@@ -52,7 +58,7 @@ struct CompletionRunner: Sendable {
         // The echoed prompt is the request's own text, or the ids' text for token prompts (as vLLM).
         let ids: [Int], promptText: String
         switch prompt {
-        case let .text(text): (ids, promptText) = (tokenizer.encode(text, addSpecialTokens: true), text)
+        case let .text(text): (ids, promptText) = (tokenizer.encode(text, addSpecialTokens: request.addSpecialTokens), text)
         case let .tokens(given): (ids, promptText) = (given, tokenizer.decode(given))
         }
         guard !ids.isEmpty else { throw ServeAPIError.badRequest("the prompt is empty (no tokens)", param: "prompt") }

@@ -97,6 +97,10 @@ import Testing
                 #expect(choice["text"]?.stringValue == prompt + h.tokenizer.decode(generated, skipSpecialTokens: true))
                 #expect(choice["logprobs"] == .null)
             }
+            let plain = try await h.post("/v1/completions", .object([
+                "prompt": .string("Hello there"), "max_tokens": .int(0), "add_special_tokens": .bool(false),
+            ]))
+            #expect(plain.json["usage"]?["prompt_tokens"]?.intValue == h.tokenizer.encode("Hello there", addSpecialTokens: false).count)
         }
     }
 

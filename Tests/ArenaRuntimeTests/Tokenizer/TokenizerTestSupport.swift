@@ -59,9 +59,10 @@ enum TokenizerTestSupport {
         return (folder, expected)
     }
 
+    /// The texts the reference was computed on: parity_corpus.json plus random texts.
     static func corpus() throws -> [String] {
-        let value = try JSONValue.parse(Data(contentsOf: fixtures.appendingPathComponent("parity_corpus.json")))
-        return value.arrayValue?.compactMap(\.stringValue) ?? []
+        let (_, expected) = try reference.get()
+        return expected["corpus"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
     static func ints(_ value: JSONValue?) -> [Int] { value?.arrayValue?.compactMap(\.intValue) ?? [] }

@@ -2,9 +2,9 @@
 """Reference outputs of the `tokenizers` library for arena-script's tokenizer tests.
 
 Usage: reference.py OUT_DIR
-Reads parity_corpus.json and the two trained tokenizers beside this file, writes variants of them
-(OUT_DIR/<variant>/tokenizer.json) and OUT_DIR/expected.json:
-  {"variants": {name: {"vocab_size", "encode", "encode_special", "decode": [{"ids", "text", "text_skip"}]}},
+Reads parity_corpus.json (plus 400 random texts from a fixed seed) and the two trained tokenizers
+beside this file, writes variants of them (OUT_DIR/<variant>/tokenizer.json) and OUT_DIR/expected.json:
+  {"corpus": [text, ...], "variants": {name: {"vocab_size", "encode", "encode_special", "decode": [{"ids", "text", "text_skip"}]}},
    "splits": {pattern name: [[piece, ...] per corpus text]}}
 """
 import copy
@@ -47,6 +47,10 @@ def variants():
     gpt2["post_processor"] = None
     result["byte-level-gpt2"] = gpt2
 
+    gpt2_plain = copy.deepcopy(gpt2)
+    gpt2_plain["pre_tokenizer"]["add_prefix_space"] = False
+    result["byte-level-gpt2-no-prefix"] = gpt2_plain
+
     digits = copy.deepcopy(byte_level)
     digits["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
         {"type": "Digits", "individual_digits": True},
@@ -81,11 +85,28 @@ def variants():
     return result
 
 
+# Pieces the random texts are drawn from: every character class the split patterns distinguish.
+PIECES = [
+    "a", "Z", "hello", " world", "The", "'s", "'T", "'re", "'LL", "'", "ſ", "don't", "0", "12", "34567", " 89",
+    "٣", "½", "Ⅻ", " ", "  ", "   ", "\t", "\n", "\r\n", "\n\n", " \n ", "\u00a0", "\u3000", "\u2028", "\u0085",
+    ".", ",", "!?", "...", "(", ")", "-", "@", "#", "$", "%", "&", "*", "\"", "/", "\\", "_", "~",
+    "é", "e\u0301", "\u0301", "ñ", "Zürich", "東京", "我们", "한국", "Привет", "مرحبا", "שלום", "नमस्ते", "สวัสดี",
+    "😀", "👍🏽", "👨\u200d👩\u200d👧", "🇫🇷", "\u200b", "\ufeff", "<|begin_of_text|>", "<|end_of_text|>", "<|pad|>",
+    "<s>", "</s>", "<unk>", "<|", "|>", "<tool>", "<|sep|>", "hello world", "ab", "world", "▁", "\x00", "\x7f",
+]
+
+
+def random_texts(count, seed):
+    rng = random.Random(seed)
+    return ["".join(rng.choice(PIECES) for _ in range(rng.randrange(1, 16))) for _ in range(count)]
+
+
 def main():
     out = sys.argv[1]
     with open(os.path.join(HERE, "parity_corpus.json"), encoding="utf-8") as f:
         corpus = json.load(f)
-    expected = {"variants": {}, "splits": {}}
+    corpus += random_texts(400, seed=20261126)
+    expected = {"corpus": corpus, "variants": {}, "splits": {}}
     for name, data in variants().items():
         os.makedirs(os.path.join(out, name), exist_ok=True)
         text = json.dumps(data, ensure_ascii=False)

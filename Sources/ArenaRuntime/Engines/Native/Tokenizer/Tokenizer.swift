@@ -9,7 +9,7 @@ public final class Tokenizer: Sendable {
     let preTokenizer: PreTokenizer?
     let postProcessor: PostProcessor?
     let decoder: Decoder?
-    private let byteLevelFastPath: ByteLevelFastPath?
+    let byteLevelFastPath: ByteLevelFastPath?
     let addedTokens: [Int: AddedToken]
     /// Added tokens' ids by their content (UTF-8).
     private let addedTokenIds: [[UInt8]: Int]
@@ -102,10 +102,10 @@ public final class Tokenizer: Sendable {
         bosToken = bos
         eosToken = eos
         padToken = try configToken("pad_token")
-        var ids: [String: Int] = [:]
-        for (id, text) in byId where ids[text] == nil || added[id] != nil { ids[text] = id }
-        bosTokenId = bos.flatMap { ids[$0] }
-        eosTokenId = eos.flatMap { ids[$0] }
+        let addedIds = addedTokenIds, vocab = model.vocab
+        let lookup = { (token: String) -> Int? in addedIds[Array(token.utf8)] ?? vocab[Array(token.utf8)] }
+        bosTokenId = bos.flatMap(lookup)
+        eosTokenId = eos.flatMap(lookup)
         if let bos, bosTokenId == nil { throw TokenizerError.invalidField(file: configFile, field: "bos_token", message: "\"\(bos)\" is not a token of \(file)") }
         if let eos, eosTokenId == nil { throw TokenizerError.invalidField(file: configFile, field: "eos_token", message: "\"\(eos)\" is not a token of \(file)") }
         modelMaxLength = config["model_max_length"]?.intValue
