@@ -131,6 +131,7 @@ enum Experiments {
         #expect(throws: PlanLoadError.self) { try PlanLoader.load(path: missing) }
         let result = PlanLoader.check(path: missing)
         #expect(result.diagnostics.map(\.message) == ["cannot read the file"])
+        #expect(result.rendered(colour: false) == "\(missing):1:1: error: cannot read the file\n  hint: check that \(missing) exists and is readable\n")
     }
 
     @Test func loadErrorsCarryTheRenderedDiagnostics() throws {
