@@ -147,6 +147,19 @@ enum Experiments {
         }
     }
 
+    @Test func theSameSourceGivesTheSamePlan() throws {
+        let path = Experiments.path("finetune_vs_base.arena")
+        #expect(try PlanLoader.load(path: path) == PlanLoader.load(path: path))
+    }
+
+    @Test func warningsArePlacedInTheirCells() throws {
+        let plan = try plan("let base = model(\"acme/x\")\nlet spare = model(\"acme/y\")\nevaluate(base, on: gsm8k)")
+        #expect(plan.warnings.map(\.message) == ["model 'spare' is never evaluated"])
+        #expect(plan.warnings(inCell: 1).count == 1)
+        #expect(plan.warnings(inCell: 0).isEmpty)
+        #expect(plan.cellIndex(containing: 3) == 2)
+    }
+
     @Test func metricKeysMatchLmEvalResults() {
         #expect(TaskCatalog.lmEvalKey(task: "gsm8k", metric: "exact_match") == "exact_match,strict-match")
         #expect(TaskCatalog.lmEvalKey(task: "gsm8k", metric: "exact_match_flexible") == "exact_match,flexible-extract")

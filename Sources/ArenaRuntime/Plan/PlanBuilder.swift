@@ -190,3 +190,15 @@ struct PlanBuilder {
         plan.tolerance = Tolerance(absolute: object["abs"]?.numberValue ?? 0, alpha: object["alpha"]?.numberValue ?? 0.05)
     }
 }
+
+extension ExperimentPlan {
+    /// The cell whose source range holds `line`, for placing a diagnostic in the report.
+    public func cellIndex(containing line: Int) -> Int? {
+        cells.first { $0.range.start.line <= line && line <= $0.range.end.line }?.index
+    }
+
+    /// The warnings found in one cell, in source order.
+    public func warnings(inCell index: Int) -> [Diagnostic] {
+        warnings.filter { cellIndex(containing: $0.line) == index }
+    }
+}
