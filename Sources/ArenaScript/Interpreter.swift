@@ -126,9 +126,12 @@ public struct Interpreter {
             throw Diagnostic.error("unknown name '\(name)'", at: e.range)
         case .member(let base, let name, let nameRange):
             let value = try evaluate(base)
-            if case .record(let fields) = value, let field = fields[name] { return field }
+            if case .record(let fields) = value {
+                if let field = fields[name] { return field }
+                throw Diagnostic.error("the record has no key '\(name)'", at: nameRange)
+            }
             throw Diagnostic.error("'\(name)' has no value while running", at: nameRange,
-                                   hint: "results of a model exist only inside 'expect'")
+                                   hint: "results exist only after running; use them inside 'expect'")
         case .call(let callee, let calleeRange, let arguments):
             return try call(callee, arguments: arguments, range: e.range, calleeRange: calleeRange)
         case .unary(let op, let operand):
