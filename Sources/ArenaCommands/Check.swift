@@ -18,6 +18,10 @@ extension ArenaScriptCommand {
         @Flag(inversion: .prefixedNo, help: "Colour the diagnostics (default: when standard error is a terminal).")
         var colour: Bool?
 
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("give at least one .arena file to check") }
+        }
+
         func run() async throws {
             let useColour = colour ?? (isatty(STDERR_FILENO) == 1)
             let outcome = ExperimentCheck.run(paths: files, colour: useColour, warningsAsErrors: warningsAsErrors)

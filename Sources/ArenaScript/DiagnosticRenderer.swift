@@ -25,9 +25,11 @@ public struct DiagnosticRenderer: Sendable {
         let location = "\(fileName):\(d.range.start.line):\(d.range.start.column):"
         var out = paint(location, "1") + " " + paint(d.severity.rawValue + ":", severityCode(d.severity)) + " "
             + paint(d.message, "1") + "\n"
-        let lineText = source.line(d.range.start.line)
-        out += lineText + "\n"
-        out += paint(caretLine(for: d.range, lineText: lineText), "32") + "\n"
+        if !source.scalars.isEmpty {
+            let lineText = source.line(d.range.start.line)
+            out += lineText + "\n"
+            out += paint(caretLine(for: d.range, lineText: lineText), "32") + "\n"
+        }
         if let hint = d.hint {
             out += "  " + paint("hint:", "36") + " " + hint + "\n"
         }

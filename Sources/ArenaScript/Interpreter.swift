@@ -8,6 +8,15 @@ public struct Interpretation: Sendable, Hashable {
     public var expectations: [RecordedExpectation] = []
     /// Host object id -> the first name it was bound to with `let`.
     public var objectNames: [Int: String] = [:]
+    /// Host objects bound at the top level, in order, with where their name was written.
+    public var topLevelBindings: [TopLevelBinding] = []
+}
+
+/// `let name = <host object>` at the top level: lets the host warn about things made and unused.
+public struct TopLevelBinding: Sendable, Hashable {
+    public var name: String
+    public var object: HostObject
+    public var nameRange: SourceRange
 }
 
 /// An `expect` as it was met while running: its source, where, and its term with every binding
@@ -48,9 +57,12 @@ public struct Interpreter {
         switch statement.kind {
         case .experiment(let name):
             output.experimentName = try evaluate(name).stringValue
-        case .binding(let name, _, let e):
+        case .binding(let name, let nameRange, let e):
             let value = try evaluate(e)
-            if case .host(let object) = value, output.objectNames[object.id] == nil { output.objectNames[object.id] = name }
+            if case .host(let object) = value, output.objectNames[object.id] == nil {
+                output.objectNames[object.id] = name
+                if scopes.count == 1 { output.topLevelBindings.append(TopLevelBinding(name: name, object: object, nameRange: nameRange)) }
+            }
             scopes[scopes.count - 1][name] = value
         case .forLoop(let variable, _, let sequence, let body):
             guard case .list(let items) = try evaluate(sequence) else {
@@ -114,9 +126,12 @@ public struct Interpreter {
             throw Diagnostic.error("unknown name '\(name)'", at: e.range)
         case .member(let base, let name, let nameRange):
             let value = try evaluate(base)
-            if case .record(let fields) = value, let field = fields[name] { return field }
+            if case .record(let fields) = value {
+                if let field = fields[name] { return field }
+                throw Diagnostic.error("the record has no key '\(name)'", at: nameRange)
+            }
             throw Diagnostic.error("'\(name)' has no value while running", at: nameRange,
-                                   hint: "results of a model exist only inside 'expect'")
+                                   hint: "results exist only after running; use them inside 'expect'")
         case .call(let callee, let calleeRange, let arguments):
             return try call(callee, arguments: arguments, range: e.range, calleeRange: calleeRange)
         case .unary(let op, let operand):

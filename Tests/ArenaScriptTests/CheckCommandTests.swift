@@ -45,5 +45,6 @@ import Testing
         }
         command = try ArenaScriptCommand.parseAsRoot(["check", Experiments.path("gsm8k_ci.arena")])
         if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() }
+        #expect(throws: (any Error).self) { try ArenaScriptCommand.parseAsRoot(["check"]) }
     }
 }

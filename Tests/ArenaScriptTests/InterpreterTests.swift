@@ -77,6 +77,12 @@ import Testing
         ])
     }
 
+    @Test func aMissingRecordKeyFoundWhileRunningPointsAtTheKey() {
+        let analysis = WidgetHost.analyze("for r in [[a: 1], [b: 2]] { let v = r.a }")
+        #expect(analysis.diagnostics.map(\.message) == ["the record has no key 'a'"])
+        #expect(analysis.diagnostics.first?.column == 39)
+    }
+
     @Test func interpretingTwiceGivesTheSameResult() throws {
         let source = "let a = widget(\"a\")\nfor w in [a, standard] { ship(w, to: \"x\") }\nexpect a.speed.mean > 1"
         #expect(try run(source) == run(source))

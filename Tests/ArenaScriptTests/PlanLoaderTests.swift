@@ -131,6 +131,7 @@ enum Experiments {
         #expect(throws: PlanLoadError.self) { try PlanLoader.load(path: missing) }
         let result = PlanLoader.check(path: missing)
         #expect(result.diagnostics.map(\.message) == ["cannot read the file"])
+        #expect(result.rendered(colour: false) == "\(missing):1:1: error: cannot read the file\n  hint: check that \(missing) exists and is readable\n")
     }
 
     @Test func loadErrorsCarryTheRenderedDiagnostics() throws {
@@ -144,6 +145,19 @@ enum Experiments {
             #expect(error.rendered.hasPrefix("\(url.path):1:35: error: \"a b\" is not a branch, tag or commit SHA\n"))
             #expect(error.diagnostics.count == 1)
         }
+    }
+
+    @Test func theSameSourceGivesTheSamePlan() throws {
+        let path = Experiments.path("finetune_vs_base.arena")
+        #expect(try PlanLoader.load(path: path) == PlanLoader.load(path: path))
+    }
+
+    @Test func warningsArePlacedInTheirCells() throws {
+        let plan = try plan("let base = model(\"acme/x\")\nlet spare = model(\"acme/y\")\nevaluate(base, on: gsm8k)")
+        #expect(plan.warnings.map(\.message) == ["model 'spare' is never evaluated"])
+        #expect(plan.warnings(inCell: 1).count == 1)
+        #expect(plan.warnings(inCell: 0).isEmpty)
+        #expect(plan.cellIndex(containing: 3) == 2)
     }
 
     @Test func metricKeysMatchLmEvalResults() {

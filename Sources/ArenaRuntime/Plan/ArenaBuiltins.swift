@@ -65,7 +65,7 @@ public enum ArenaBuiltins {
     static let datasetFunction = BuiltinFunction(
         "dataset",
         parameters: datasetSplits.map {
-            Parameter($0, .string, rule: ValueRules.dataFile, summary: "local JSONL/JSON/CSV/Parquet file for the \($0) split")
+            Parameter($0, .string, rule: ValueRules.dataFile, summary: "local JSONL/JSON/CSV/Parquet file for the \($0) split, relative to the experiment file")
         } + [
             Parameter("hub", .string, rule: ValueRules.repositoryID, summary: "Hub dataset id instead of local split files (not both)"),
             Parameter("revision", .string, rule: ValueRules.revision, summary: "Hub dataset branch, tag or commit; default \"main\""),

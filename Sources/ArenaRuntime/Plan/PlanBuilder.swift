@@ -45,10 +45,37 @@ struct PlanBuilder {
             plan.expectations.append(Expectation(source: e.source, line: e.range.start.line, column: e.range.start.column,
                                                  cell: e.cell, term: e.term))
         }
+        warnAboutUnused()
         if plan.runs.isEmpty {
             diagnostics.append(.warning("the experiment evaluates nothing", at: .zero, hint: "add evaluate(model, on: tasks, with: engine)"))
         }
         return (plan, diagnostics)
+    }
+
+    /// A model or engine that is bound but never used would still be resolved by `lock`.
+    private mutating func warnAboutUnused() {
+        for binding in interpretation.topLevelBindings {
+            switch binding.object.typeName {
+            case ArenaBuiltins.TypeName.model where !plan.models.contains { $0.key == binding.name }
+                && !plan.comparisons.contains { [$0.baseline, $0.candidate].contains(binding.name) }:
+                diagnostics.append(.warning("model '\(binding.name)' is never evaluated", at: binding.nameRange,
+                                            hint: "evaluate it, or remove it so `lock` does not resolve it"))
+            case ArenaBuiltins.TypeName.engine where !plan.engines.contains { $0.key == binding.name }:
+                diagnostics.append(.warning("engine '\(binding.name)' is never used", at: binding.nameRange,
+                                            hint: "pass it as evaluate(..., with: \(binding.name)), or remove it"))
+            default:
+                break
+            }
+        }
+    }
+
+    /// lm-eval's local-completions client cannot score likelihoods against SGLang: it needs vLLM's
+    /// /tokenize endpoints, which SGLang does not serve (lm-eval issue 2982).
+    private mutating func checkHarness(engineKey: String, task: TaskInfo, at range: SourceRange) {
+        guard let engine = plan.engines.first(where: { $0.key == engineKey }), engine.kind == .sglang,
+              engine.harness == "lm-eval", !task.generates else { return }
+        diagnostics.append(.error("lm-eval cannot score \(task.name) against SGLang: its loglikelihood requests need vLLM's tokenizer endpoints",
+                                  at: range, hint: "use harness: \"native\" on '\(engineKey)', or a vllm(...) engine"))
     }
 
     private mutating func checkName(at range: SourceRange) {
@@ -81,6 +108,7 @@ struct PlanBuilder {
                     continue
                 }
                 evaluated[modelKey, default: [:]][info.name] = event.range
+                checkHarness(engineKey: engineKey, task: info, at: event.range)
                 if let datasetKey { checkDataset(datasetKey, for: info, at: event.range, fewshot: task["fewshot"]?.integerValue) }
                 var generation: [String: Double] = [:]
                 if case .record(let g)? = task["generation"] { for (k, v) in g { generation[k] = v.numberValue } }
@@ -160,5 +188,17 @@ struct PlanBuilder {
             return
         }
         plan.tolerance = Tolerance(absolute: object["abs"]?.numberValue ?? 0, alpha: object["alpha"]?.numberValue ?? 0.05)
+    }
+}
+
+extension ExperimentPlan {
+    /// The cell whose source range holds `line`, for placing a diagnostic in the report.
+    public func cellIndex(containing line: Int) -> Int? {
+        cells.first { $0.range.start.line <= line && line <= $0.range.end.line }?.index
+    }
+
+    /// The warnings found in one cell, in source order.
+    public func warnings(inCell index: Int) -> [Diagnostic] {
+        warnings.filter { cellIndex(containing: $0.line) == index }
     }
 }

@@ -79,8 +79,12 @@ enum ValueRules {
             name = name[..<colon]
         }
         let components = name.split(separator: "/", omittingEmptySubsequences: false)
+        // The first component is a registry host when it has a '.' or ':' or is localhost (Docker's rule).
+        let hasRegistry = components.count > 1 && (components[0].contains(".") || components[0].contains(":") || components[0] == "localhost")
         let nameOK = !components.isEmpty && components.enumerated().allSatisfy { i, c in
-            !c.isEmpty && c.unicodeScalars.allSatisfy { isLowerAlphanumeric($0) || "._-".unicodeScalars.contains($0) || (i == 0 && components.count > 1 && ($0 == ":" || $0.properties.isUppercase)) }
+            !c.isEmpty && c.unicodeScalars.allSatisfy {
+                isLowerAlphanumeric($0) || "._-".unicodeScalars.contains($0) || (i == 0 && hasRegistry && ($0 == ":" || isAlphanumeric($0)))
+            }
         }
         let tagOK = tag.map { t in
             !t.isEmpty && t.count <= 128 && t.unicodeScalars.allSatisfy { isAlphanumeric($0) || "_.-".unicodeScalars.contains($0) }

@@ -1,0 +1,71 @@
+import ArenaRuntime
+import ArenaScript
+import Testing
+
+/// The check-time rules for built-in arguments, through real experiment text.
+@Suite struct ArgumentRuleTests {
+    func severities(_ source: String) -> [Severity] {
+        PlanLoader.check(source: source, path: "rules.arena").diagnostics.filter { $0.line == 1 }.map(\.severity)
+    }
+
+    static let digest = String(repeating: "ab", count: 32)
+
+    @Test(arguments: [
+        ("vllm/vllm-openai:v0.8.5", [Severity]()),
+        ("lmsysorg/sglang:v0.4.6.post1", []),
+        ("nvcr.io/nvidia/vllm:24.01-py3", []),
+        ("localhost:5000/team/vllm:dev", []),
+        ("vllm/vllm-openai@sha256:\(digest)", []),
+        ("vllm/vllm-openai:v0.8.5@sha256:\(digest)", []),
+        ("vllm/vllm-openai:latest", [.warning]),
+        ("vllm/vllm-openai", [.warning]),
+        ("vllm/vllm-openai@sha256:\(digest.uppercased())", [.error]),
+        ("vllm/vllm-openai@sha512:\(digest)", [.error]),
+        ("VLLM/vllm-openai:v1", [.error]),
+        ("vllm/vllm-openai:", [.error]),
+        ("vllm//openai:v1", [.error]),
+    ])
+    func images(image: String, expected: [Severity]) {
+        #expect(severities("let e = vllm(image: \"\(image)\")\nevaluate(model(\"a/b\"), on: gsm8k, with: e)") == expected)
+    }
+
+    @Test(arguments: [
+        ("main", [Severity]()), ("v1.0", []), ("refs/pr/12", []), ("release/2024-06", []),
+        ("0123456789abcdef0123456789abcdef01234567", []),
+        ("0123abc", [.warning]),
+        ("", [.error]), ("a b", [.error]), ("a..b", [.error]), ("x.lock", [.error]), ("-x", [.error]),
+        ("a~1", [.error]), ("a:b", [.error]), ("/main", [.error]), ("main/", [.error]), ("@", [.error]), ("a@{1}", [.error]),
+    ])
+    func revisions(revision: String, expected: [Severity]) {
+        #expect(severities("let m = model(\"org/name\", revision: \"\(revision)\")\nevaluate(m, on: gsm8k)") == expected)
+    }
+
+    @Test(arguments: [
+        ("Qwen/Qwen2.5-3B-Instruct", true), ("gpt2", true), ("./models/tiny", true), ("/abs/path", true), ("../up", true),
+        ("a/b/c", false), ("org/na me", false), ("-org/name", false), ("org/name.", false), ("org--x/name", false), ("", false),
+    ])
+    func repositoryIDs(id: String, valid: Bool) {
+        #expect(severities("let m = model(\"\(id)\")\nevaluate(m, on: gsm8k)").contains(.error) == !valid)
+    }
+
+    @Test(arguments: [
+        ("http://127.0.0.1:8000/v1", true), ("https://api.example.com", true), ("HTTP://host", true),
+        ("ftp://host", false), ("http://", false), ("127.0.0.1:8000", false), ("http://a b", false),
+    ])
+    func urls(url: String, valid: Bool) {
+        #expect(severities("let e = endpoint(url: \"\(url)\")\nevaluate(model(\"a/b\"), on: gsm8k, with: e)").contains(.error) == !valid)
+    }
+
+    @Test func numericLimitsOfEngineSettings() {
+        let ok = severities("let e = vllm(image: \"v/v:1\", gpus: 2, tp: 2, gpu_memory_utilization: 1, max_model_len: 1)\nevaluate(model(\"a/b\"), on: gsm8k, with: e)")
+        #expect(ok.isEmpty)
+        #expect(severities("let e = vllm(image: \"v/v:1\", gpu_memory_utilization: 0)") == [.error])
+        #expect(severities("let e = vllm(image: \"v/v:1\", gpu_memory_utilization: 1.5)") == [.error])
+        #expect(severities("let e = vllm(image: \"v/v:1\", concurrency: 0.5)") == [.error])
+        #expect(severities("let e = native(threads: 0)") == [.error])
+        #expect(severities("let t = tolerance(abs: -0.1)") == [.error])
+        #expect(severities("let t = tolerance(abs: 0.1, alpha: 1)") == [.error])
+        #expect(severities("let e = vllm(image: \"v/v:1\", harness: \"lm_eval\")") == [.error])
+        #expect(severities("let e = vllm(image: \"v/v:1\", gpu: \"l40s\")\nevaluate(model(\"a/b\"), on: gsm8k, with: e)").isEmpty)
+    }
+}
