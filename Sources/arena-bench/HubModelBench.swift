@@ -35,7 +35,7 @@ enum HubModelBench {
         let serving = Task { try await server.run() }
         defer { serving.cancel() }
         try await server.waitUntilListening(timeout: 30)
-        guard case let .ip4(_, port)? = await server.listeningAddress else { throw BenchError("the bench Hub did not listen") }
+        guard case let .ip4(_, port)? = await server.listeningAddress else { throw HubModelBenchError("the bench Hub did not listen") }
 
         var cold: [Double] = [], warm: [Double] = [], rebuild: [Double] = [], hashing: [Double] = []
         for _ in 0..<iterations {
@@ -122,7 +122,7 @@ enum HubModelBench {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
+struct HubModelBenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }

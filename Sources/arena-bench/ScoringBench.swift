@@ -8,13 +8,13 @@ import Foundation
 enum ScoringBench {
     static func run(_ args: [String]) async throws {
         guard let specPath = args.first else {
-            throw BenchError(message: "usage: arena-bench scoring SPEC.json [repeats]")
+            throw ScoringBenchError(message: "usage: arena-bench scoring SPEC.json [repeats]")
         }
         let repeats = args.count > 1 ? max(1, Int(args[1]) ?? 1) : 1
         let spec = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: specPath)))
         guard let baseURL = spec["base_url"]?.stringValue, let runs = spec["runs"]?.arrayValue,
               let tasks = spec["tasks"]?.objectValue else {
-            throw BenchError(message: "\(specPath): needs base_url, tasks and runs")
+            throw ScoringBenchError(message: "\(specPath): needs base_url, tasks and runs")
         }
         let engine = OpenAICompletionsEngine(
             configuration: .init(baseURL: baseURL, model: "stub", batchSize: spec["batch_size"]?.intValue ?? 8,
@@ -70,7 +70,7 @@ enum ScoringBench {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
+struct ScoringBenchError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
 }

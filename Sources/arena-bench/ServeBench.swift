@@ -13,12 +13,12 @@ enum ServeBench {
             switch args[i] {
             case "--model" where i + 1 < args.count: folder = args[i + 1]; i += 1
             case "--requests" where i + 1 < args.count: count = Int(args[i + 1]) ?? count; i += 1
-            default: throw BenchError("unknown option \(args[i]); usage: arena-bench serve [--model FOLDER] [--requests N]")
+            default: throw TokenizerBenchError("unknown option \(args[i]); usage: arena-bench serve [--model FOLDER] [--requests N]")
             }
             i += 1
         }
         let served = try ServedModel.native(folder: URL(fileURLWithPath: folder), threads: 1)
-        guard let backend = served.tokenLevel else { throw BenchError("\(folder): no token-level backend") }
+        guard let backend = served.tokenLevel else { throw TokenizerBenchError("\(folder): no token-level backend") }
         let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 20)
         let prompt = Array(backend.tokenizer.encode(text, addSpecialTokens: false).prefix(64))
         let body = JSONValue.object([

@@ -1,9 +1,7 @@
 import Foundation
 
-public enum HubRepoKind: String, Sendable {
-    case model, dataset
-
-    var apiPath: String { self == .model ? "models" : "datasets" }
+extension HubRepoKind {
+    var apiPath: String { apiSegment }
 }
 
 public struct HubResolveError: Error, CustomStringConvertible, Equatable {
