@@ -29,12 +29,19 @@ extension ArenaScriptCommand {
         @Option(help: "Folder for result bundles (default: results/ beside lockfiles/).")
         var results: String?
 
+        @Flag(name: .customLong("no-cache"), help: "Send every request to the engine; neither read nor write the request cache.")
+        var noCache = false
+
+        @Flag(name: .customLong("allow-hardware-mismatch"), help: "Run even when the GPUs found contradict the pinned hardware.")
+        var allowHardwareMismatch = false
+
         func run() async throws {
             let log: @Sendable (String) -> Void = { Console.error($0) }
             let outcome: ExperimentRunner.Outcome
             do {
                 let runner = ExperimentRunner(lockService: try LockService.fromEnvironment(log: log),
-                                              engines: StandardEngineProvider.fromEnvironment(log: log),
+                                              engines: StandardEngineProvider.fromEnvironment(offline: offline, noCache: noCache,
+                                                                                                allowHardwareMismatch: allowHardwareMismatch, log: log),
                                               datasets: .fromEnvironment(offline: offline), log: log)
                 outcome = try await runner.run(path: file, options: .init(locked: locked, offline: offline, noGit: noGit,
                                                                           resultsRoot: results.map { URL(fileURLWithPath: $0) }))

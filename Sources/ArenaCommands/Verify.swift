@@ -47,7 +47,7 @@ extension ArenaScriptCommand {
             do {
                 let log: @Sendable (String) -> Void = { Console.error($0) }
                 let runner = ExperimentRunner(lockService: try LockService.fromEnvironment(log: log),
-                                              engines: StandardEngineProvider.fromEnvironment(log: log),
+                                              engines: StandardEngineProvider.fromEnvironment(noCache: true, log: log),
                                               datasets: .fromEnvironment(offline: false), log: log)
                 comparison = try await runner.rerun(lockfile: lockfile, recorded: report.bundle)
             } catch {

@@ -32,51 +32,94 @@ public enum EngineProviderError: Error, CustomStringConvertible, Equatable {
 
 /// Starts the engine a planned run asks for, with the model at its locked revision.
 public protocol EngineProvider: Sendable {
-    func start(model: ModelSpec, engine: EngineSpec, experimentDirectory: URL) async throws -> EngineHandle
+    /// `model` and `engine` come from the pinned plan: Hub revisions are commit SHAs and images
+    /// carry their digests.
+    func start(model: ModelSpec, engine: EngineSpec, seed: Int, experimentDirectory: URL) async throws -> EngineHandle
 }
 
-/// The engines every installation has: the native CPU engine and any running OpenAI-compatible endpoint.
+/// Every engine kind: the native CPU engine (local folders and Hub models at their locked commit),
+/// running OpenAI-compatible endpoints, and vLLM/SGLang servers it starts itself. Server and
+/// endpoint requests go through the request cache unless `cacheRoot` is nil.
 public struct StandardEngineProvider: EngineProvider {
-    public var servers: (any EngineProvider)?
+    public var hub: HubFilesStore
+    public var cacheRoot: URL?
+    public var allowHardwareMismatch: Bool
+    public var log: @Sendable (String) -> Void
 
-    public init(servers: (any EngineProvider)? = nil) {
-        self.servers = servers
+    public init(hub: HubFilesStore = HubFilesStore(configuration: .fromEnvironment()), cacheRoot: URL? = RequestCache.defaultRoot(),
+                allowHardwareMismatch: Bool = false, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.hub = hub
+        self.cacheRoot = cacheRoot
+        self.allowHardwareMismatch = allowHardwareMismatch
+        self.log = log
     }
 
-    public func start(model: ModelSpec, engine: EngineSpec, experimentDirectory: URL) async throws -> EngineHandle {
+    public func start(model: ModelSpec, engine: EngineSpec, seed: Int, experimentDirectory: URL) async throws -> EngineHandle {
         switch engine.kind {
         case .native:
-            guard model.isLocalPath else {
-                throw EngineProviderError.unsupported(engine: engine.key, reason: "the native engine reads a local model folder; '\(model.id)' is a Hub id")
+            let folder = try modelFolder(model, experimentDirectory: experimentDirectory)
+            let native = try NativeEngine(folder: folder, threads: engine.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            return EngineHandle(engine: native, log: { "native engine \(native.identity.version) on \(model.id)\n" },
+                                environment: .object(["kind": .string("native"), "version": .string(native.identity.version),
+                                                      "cpu": HardwareProbe.capture().json]))
+        case .endpoint:
+            guard let url = engine.url else { throw EngineProviderError.unsupported(engine: engine.key, reason: "endpoint needs url:") }
+            let description = try await ServerEngines.describeEndpoint(url)
+            let identity = EngineIdentity(kind: "endpoint", version: description.version ?? "unknown", model: "\(model.id)@\(model.revision)")
+            let client = OpenAIServerClient(baseURL: description.baseURL, cache: try ServerEngines.cache(root: cacheRoot, identity: identity))
+            let served = description.models.first { $0 == model.id } ?? description.models.first ?? model.id
+            let completions = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: served, engine: engine, seed: seed)
+            return EngineHandle(engine: completions, log: { "endpoint \(HTTPClient.redact(url)) serving \(description.models.joined(separator: ", "))\n" },
+                                environment: description.json)
+        case .vllm, .sglang:
+            ServerInterruptHandler.install()
+            let logs = FileManager.default.temporaryDirectory.appendingPathComponent("arena-server-logs-\(UUID().uuidString)")
+            let session = ServerSession(engine: engine, options: ServerSessionOptions(
+                logDirectory: logs, cacheRoot: cacheRoot, allowHardwareMismatch: allowHardwareMismatch, log: log))
+            let pins = ServerLaunchPins(modelCommit: model.revision, imageDigest: engine.image.flatMap(Self.digest))
+            var tokenizer: OpenAICompletionsEngine.TokenizerSource?
+            if engine.kind == .sglang {
+                // SGLang has no /tokenize: the model's own tokenizer.json at the locked commit.
+                let local = try Tokenizer(folder: try modelFolder(model, experimentDirectory: experimentDirectory))
+                tokenizer = .local(encode: { local.encode($0, addSpecialTokens: false) }, decode: { local.decode($0) })
             }
+            let (served, server) = try await session.startEngine(model: model, pins: pins, seed: seed, tokenizer: tokenizer)
+            var facts: [String: JSONValue] = ["kind": .string(engine.kind.rawValue), "version": .string(server.version),
+                                              "served_models": .array(server.servedModels.map { .string($0) }),
+                                              "command": .string(server.command.display)]
+            if let hardware = server.hardware { facts["hardware"] = hardware.json }
+            let logURL = server.logURL
+            return EngineHandle(engine: served, log: { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" },
+                                environment: .object(facts), stop: { session.stop() })
+        }
+    }
+
+    /// A local model folder, or the Hub model at its locked commit through the verified cache.
+    func modelFolder(_ model: ModelSpec, experimentDirectory: URL) throws -> URL {
+        if model.isLocalPath {
             let folder = resolvePath(model.id, against: experimentDirectory)
             guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
                 throw EngineProviderError.modelFolderMissing(model: model.key, path: folder.path)
             }
-            let native = try NativeEngine(folder: folder, threads: engine.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-            return EngineHandle(engine: native, log: { "native engine \(NativeEngine.engineVersion) on \(folder.lastPathComponent)\n" },
-                                environment: .object(["kind": .string("native"), "version": .string(native.identity.version)]))
-        case .endpoint:
-            guard let url = engine.url else { throw EngineProviderError.unsupported(engine: engine.key, reason: "endpoint needs url:") }
-            let served = model.isLocalPath ? URL(fileURLWithPath: model.id).lastPathComponent : model.id
-            let identity = EngineIdentity(kind: "endpoint", version: url, model: "\(model.id)@\(model.revision)")
-            let client = OpenAICompletionsEngine(
-                configuration: .init(baseURL: url, model: served, batchSize: engine.batchSize ?? 8, concurrency: engine.concurrency ?? 16),
-                identity: identity)
-            return EngineHandle(engine: client, environment: .object(["kind": .string("endpoint"), "url": .string(HTTPClient.redact(url))]))
-        case .vllm, .sglang:
-            guard let servers else {
-                throw EngineProviderError.unsupported(engine: engine.key, reason: "\(engine.kind.rawValue) servers are not available in this build")
-            }
-            return try await servers.start(model: model, engine: engine, experimentDirectory: experimentDirectory)
+            return folder
         }
+        return try HubModelSnapshot.folder(id: model.id, commit: model.revision, store: hub).folder
+    }
+
+    /// `sha256:...` from `registry/repository@sha256:...`.
+    static func digest(_ image: String) -> String? {
+        image.range(of: "@").map { String(image[$0.upperBound...]) }
     }
 }
 
 extension StandardEngineProvider {
     /// The providers this build has, configured from the environment.
-    public static func fromEnvironment(log: @escaping @Sendable (String) -> Void) -> StandardEngineProvider {
-        StandardEngineProvider(servers: nil)
+    public static func fromEnvironment(offline: Bool = false, noCache: Bool = false, allowHardwareMismatch: Bool = false,
+                                       log: @escaping @Sendable (String) -> Void) -> StandardEngineProvider {
+        var configuration = HubFilesConfiguration.fromEnvironment()
+        configuration.offline = configuration.offline || offline
+        return StandardEngineProvider(hub: HubFilesStore(configuration: configuration), cacheRoot: noCache ? nil : RequestCache.defaultRoot(),
+                                      allowHardwareMismatch: allowHardwareMismatch, log: log)
     }
 }
 

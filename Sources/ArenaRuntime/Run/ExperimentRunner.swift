@@ -58,7 +58,7 @@ public struct ExperimentRunner: Sendable {
             guard let model = pinned.models.first(where: { $0.key == run.model }),
                   let engineSpec = pinned.engines.first(where: { $0.key == run.engine }) else { continue }
             log("[\(model.key)] starting \(engineSpec.kind.rawValue) engine")
-            let handle = try await engines.start(model: model, engine: engineSpec, experimentDirectory: experimentDirectory)
+            let handle = try await engines.start(model: model, engine: engineSpec, seed: pinned.seed, experimentDirectory: experimentDirectory)
             do {
                 for selection in run.tasks {
                     let definition = try TaskCatalog.task(named: selection.name)

@@ -36,7 +36,7 @@ import Testing
     static func runner(_ root: URL) throws -> ExperimentRunner {
         var lock = try LockService.fromEnvironment([:])
         lock.currentDirectory = root
-        return ExperimentRunner(lockService: lock, engines: StandardEngineProvider(), datasets: .fromEnvironment(offline: true), log: { _ in })
+        return ExperimentRunner(lockService: lock, engines: StandardEngineProvider(cacheRoot: nil), datasets: .fromEnvironment(offline: true), log: { _ in })
     }
 
     static func git(_ dir: URL, _ args: String...) throws {
