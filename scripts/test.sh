@@ -13,4 +13,6 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "$want" > "$stamp"
 fi
 export ARENA_TEST_PYTHON="$venv/bin/python"
-exec swift test "$@"
+# Serially: several suites run loopback servers on the cooperative thread pool, which a 2-core
+# machine sizes to two threads; tests in parallel could starve them of a thread.
+exec swift test --no-parallel "$@"

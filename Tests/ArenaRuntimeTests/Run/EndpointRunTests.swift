@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import ArenaRuntime
+
+/// The run pipeline over an `endpoint(url:)`: `arena-script serve`'s server on loopback with a
+/// tiny model, scored through the OpenAI completions client, gives the same per-document results
+/// as the native engine in-process.
+@Suite struct EndpointRunTests {
+    static let repositoryRoot = QuickstartVerifyTests.repositoryRoot
+
+    func makeRepository(engineLine: String) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("endpoint-run-\(UUID().uuidString)")
+        let fm = FileManager.default
+        for path in ["experiments/data", "models/tiny-llama"] {
+            let target = root.appendingPathComponent(path)
+            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fm.copyItem(at: Self.repositoryRoot.appendingPathComponent(path), to: target)
+        }
+        let experiment = """
+            experiment "endpoint-run"
+            let tiny = model("../models/tiny-llama")
+            \(engineLine)
+            let science = dataset(test: "data/science_qa_test.jsonl", train: "data/science_qa_train.jsonl")
+            let math = dataset(test: "data/word_math_test.jsonl", train: "data/word_math_train.jsonl")
+            evaluate(tiny, on: [arc_easy(dataset: science), gsm8k(dataset: math, fewshot: 1, limit: 3)], with: engine)
+
+            """
+        try AtomicFile.write(experiment, to: root.appendingPathComponent("experiments/run.arena"))
+        return root
+    }
+
+    func run(_ root: URL) async throws -> BundleContents {
+        var lock = try LockService.fromEnvironment([:])
+        lock.currentDirectory = root
+        let runner = ExperimentRunner(lockService: lock, engines: StandardEngineProvider(cacheRoot: nil),
+                                      datasets: .fromEnvironment(offline: true), log: { _ in })
+        let outcome = try await runner.run(path: "experiments/run.arena", options: .init(noGit: true))
+        return try BundleReader.read(outcome.bundle)
+    }
+
+    @Test func endpointResultsEqualTheNativeEngines() async throws {
+        let served = try ServedModel.native(folder: Self.repositoryRoot.appendingPathComponent("models/tiny-llama"), name: "tiny-llama", threads: 1)
+        let server = try CompletionServer(served: served, port: 0)
+        let port = try await server.start()
+        defer { Task { await server.stop() } }
+
+        let viaEndpoint = try await run(try makeRepository(engineLine: "let engine = endpoint(url: \"http://127.0.0.1:\(port)\")"))
+        let inProcess = try await run(try makeRepository(engineLine: "let engine = native(threads: 1)"))
+
+        #expect(viaEndpoint.models.first?.engine.kind == "endpoint")
+        #expect(inProcess.models.first?.engine.kind == "native")
+        #expect(viaEndpoint.tasks.map(\.task) == ["arc_easy", "gsm8k"])
+        for (a, b) in zip(viaEndpoint.tasks, inProcess.tasks) {
+            #expect(a.perDocument(a.primaryMetric) == b.perDocument(b.primaryMetric), "\(a.task)")
+            // Same prompts, same generations.
+            #expect(a.samples.map { $0["arguments"] } == b.samples.map { $0["arguments"] }, "\(a.task) prompts")
+            if a.task == "gsm8k" {
+                #expect(a.samples.map { $0["resps"] } == b.samples.map { $0["resps"] }, "gsm8k generations")
+            }
+        }
+    }
+}
