@@ -25,7 +25,7 @@ public struct BundleDiff: Sendable {
     /// Tasks only one side ran.
     public var unmatched: [String]
 
-    public init(baseline: Side, candidate: Side, iterations: Int = PairedComparison.defaultIterations, seed: UInt64 = PairedComparison.defaultSeed) {
+    public init(baseline: Side, candidate: Side, iterations: Int = PairedComparison.defaultIterations, seed: UInt32 = PairedComparison.defaultSeed) {
         self.baseline = baseline
         self.candidate = candidate
         var rows: [Row] = []

@@ -39,7 +39,13 @@ public struct ExperimentRunner: Sendable {
 
     public func run(path: String, options: Options) async throws -> Outcome {
         let started = Date()
-        let plan = try PlanLoader.load(path: path)
+        // Read the file below the lock service's folder (the process's own folder for the CLI, where
+        // the path stays as given so diagnostics name it as the user wrote it).
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        let readable = here == lockService.currentDirectory.standardizedFileURL.path ? path
+            : resolvePath(path, against: lockService.currentDirectory).path
+        var plan = try PlanLoader.load(path: readable)
+        plan.sourcePath = path
         let (lockOutcome, lockfile) = try await lockService.lockAndLoad(plan, options: .init(locked: options.locked, offline: options.offline, noGit: options.noGit))
         log("lock: \(lockOutcome.path) (\(lockOutcome))")
         let pinned = try lockfile.pinning(plan)
