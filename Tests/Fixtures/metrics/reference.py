@@ -16,6 +16,7 @@ import re
 import sys
 
 import numpy as np
+import regex as regex_module
 from scipy.stats import binom
 
 import lm_eval
@@ -150,6 +151,7 @@ def main():
     out["aggregation"] = [{"values": v, "mean": mean(v), "stderr": mean_stderr(v) if len(v) > 1 else None}
                           for v in corpus["aggregation"]]
     out["python_float"] = [{"text": t, "str": python_float(t)} for t in corpus["python_float"]]
+    out["unicode"] = unicode_tables()
     out["fuzz"] = fuzz_cases(gsm8k_answers)
     out["paired"] = paired_cases()
     out["mcnemar"] = [{"b": b, "c": c, "p": float(min(binom.cdf(min(b, c), b + c, 0.5) * 2, 1))}
@@ -163,6 +165,39 @@ def main():
 
 FUZZ_PATTERNS = ["#### (\\-?[0-9\\.\\,]+)", "(-?[$0-9.,]{2,})|(-?[0-9]+)", "(?s).*#### ", "\\.$", "\\b(a|an|the)\\b",
                  "\\s+", "\\w+", "[^a-z0-9]+", "(\\d+)(?:,(\\d+))*", "a*?b|.", "(?i)the|\\$", "^\\W*|\\W*$"]
+
+
+def ranges(predicate):
+    """Code-point ranges [first, last] where predicate holds."""
+    result, start = [], None
+    for cp in range(0x110000):
+        if predicate(cp):
+            if start is None:
+                start = cp
+        elif start is not None:
+            result.append([start, cp - 1])
+            start = None
+    if start is not None:
+        result.append([start, 0x10FFFF])
+    return result
+
+
+PUNCT, NUMBER, SYMBOL = (regex_module.compile(p) for p in (r"\p{P}", r"\p{N}", r"\p{S}"))
+
+
+def unicode_tables():
+    """The str predicates and lower() mappings the metrics use, over every assigned code point."""
+    import unicodedata
+    assigned = lambda cp: unicodedata.category(chr(cp)) not in ("Cn", "Cs")
+    lowered = {cp: chr(cp).lower() for cp in range(0x110000) if assigned(cp) and chr(cp).lower() != chr(cp)}
+    return {"unidata_version": unicodedata.unidata_version, "assigned": ranges(assigned),
+            "isalnum": ranges(lambda cp: chr(cp).isalnum()), "isdecimal": ranges(lambda cp: chr(cp).isdecimal()),
+            "isspace": ranges(lambda cp: chr(cp).isspace()),
+            # What sacrebleu's intl tokenizer matches with the `regex` module.
+            "regex_P": ranges(lambda cp: PUNCT.match(chr(cp)) is not None),
+            "regex_N": ranges(lambda cp: NUMBER.match(chr(cp)) is not None),
+            "regex_S": ranges(lambda cp: SYMBOL.match(chr(cp)) is not None),
+            "lower": [[cp, [ord(c) for c in text]] for cp, text in sorted(lowered.items())]}
 
 
 def fuzz_text(rnd, alphabet, pieces, longest):

@@ -12,7 +12,7 @@ public struct PythonRegex: Sendable {
     let startsWithUnboundedAny: Bool
     /// What the first code point of any match must satisfy, where the pattern begins by
     /// consuming one; lets the search skip start positions without running the matcher.
-    let leadingTest: ScalarTest?
+    let leadingTests: [ScalarTest]?
 
     public init(_ pattern: String) throws {
         var parser = PythonRegexParser(pattern)
@@ -22,21 +22,45 @@ public struct PythonRegex: Sendable {
         self.pattern = pattern
         var first = root
         while case let .sequence(items) = first, let head = items.first { first = head }
-        leadingTest = PythonRegex.leadingTest(of: root)
-        if case let .repetition(.scalar(.any), 0, nil, _) = first {
+        if let first = PythonRegex.firstScalars(of: root), !first.nullable {
+            leadingTests = first.tests
+        } else {
+            leadingTests = nil
+        }
+        if case .repetition(.scalar(.any), 0, nil, _) = first {
             startsWithUnboundedAny = true
         } else {
             startsWithUnboundedAny = false
         }
     }
 
-    private static func leadingTest(of node: RegexNode) -> ScalarTest? {
+    /// The tests one of which the first consumed code point must pass, and whether the node can
+    /// match without consuming any; nil where that is not known.
+    private static func firstScalars(of node: RegexNode) -> (tests: [ScalarTest], nullable: Bool)? {
         switch node {
-        case let .scalar(test): return test
-        case let .sequence(items): return items.first.flatMap(leadingTest(of:))
-        case let .group(_, inner): return leadingTest(of: inner)
-        case let .repetition(inner, minimum, _, _) where minimum >= 1: return leadingTest(of: inner)
-        default: return nil
+        case .empty, .assertion, .lookahead: return ([], true)
+        case let .scalar(test): return ([test], false)
+        case let .group(_, inner): return firstScalars(of: inner)
+        case let .repetition(inner, minimum, _, _):
+            guard let first = firstScalars(of: inner) else { return nil }
+            return (first.tests, first.nullable || minimum == 0)
+        case let .alternation(branches):
+            var tests: [ScalarTest] = []
+            var nullable = false
+            for branch in branches {
+                guard let first = firstScalars(of: branch) else { return nil }
+                tests += first.tests
+                nullable = nullable || first.nullable
+            }
+            return (tests, nullable)
+        case let .sequence(items):
+            var tests: [ScalarTest] = []
+            for item in items {
+                guard let first = firstScalars(of: item) else { return nil }
+                tests += first.tests
+                if !first.nullable { return (tests, false) }
+            }
+            return (tests, true)
         }
     }
 
@@ -107,8 +131,8 @@ public struct PythonRegex: Sendable {
         let matcher = RegexMatcher(text: scalars, groupCount: groupCount, multiline: multiline)
         var start = from
         while start <= scalars.count {
-            if let leadingTest {
-                while start < scalars.count, !leadingTest.matches(scalars[start]) { start += 1 }
+            if let leadingTests {
+                while start < scalars.count, !leadingTests.contains(where: { $0.matches(scalars[start]) }) { start += 1 }
                 if start == scalars.count { return nil }
             }
             var end = -1

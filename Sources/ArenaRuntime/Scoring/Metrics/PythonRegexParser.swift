@@ -148,7 +148,7 @@ struct PythonRegexParser {
             switch peek {
             case ":": pos += 1; capturing = false
             case "#":
-                while let c = peek, c != ")" { pos += 1 }
+                while pos < chars.count, chars[pos] != ")" { pos += 1 }
                 guard peek == ")" else { throw error("missing ), unterminated comment", at: open) }
                 pos += 1
                 return nil
@@ -163,7 +163,7 @@ struct PythonRegexParser {
                 guard peek(1) == "<" else { throw error("named backreferences are not supported") }
                 pos += 2
                 let nameStart = pos
-                while let c = peek, c != ">" { pos += 1; _ = c }
+                while pos < chars.count, chars[pos] != ">" { pos += 1 }
                 guard peek == ">", pos > nameStart else { throw error("missing group name", at: nameStart) }
                 pos += 1
             case "<": throw error("lookbehind is not supported")
