@@ -86,5 +86,10 @@ import Testing
             #expect(sample[key] != nil, "sample field \(key)")
         }
         #expect(score.resultsJSON["alias"] == .string("gsm8k"))
+        let outcome = score.outcome(model: "stub", task: task)
+        #expect(outcome.primaryMetric == "exact_match,strict-match")
+        #expect(outcome.metrics.keys.sorted() == score.metrics.keys.sorted())
+        #expect(outcome.perDocument("exact_match,flexible-extract").count == 3)
+        #expect(outcome.config["num_fewshot"] == .int(0))
     }
 }
