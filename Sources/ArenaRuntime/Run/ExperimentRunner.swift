@@ -74,7 +74,7 @@ public struct ExperimentRunner: Sendable {
                     let taskStart = Date()
                     let score = try await TaskScorer(engine: handle.engine).score(task: definition, documents: docs, options: options)
                     log("[\(model.key)] \(definition.name): \(score.effectiveCount) documents in \(String(format: "%.1f", Date().timeIntervalSince(taskStart))) s")
-                    outcomes.append(TaskOutcome(model: model.key, definition: definition, score: score))
+                    outcomes.append(score.outcome(model: model.key, task: definition))
                     dataFiles[definition.name] = .array(files.map(\.json))
                 }
             } catch {

@@ -4,10 +4,9 @@ extension TaskScore {
     /// true, as in lm-eval's YAMLs. The primary metric is the task's first metric under its
     /// first filter, e.g. `acc,none` or `exact_match,strict-match`.
     public func outcome(model: String, task definition: TaskDefinition) -> TaskOutcome {
-        var numbers: [String: Double] = [:]
-        for (key, value) in metrics {
-            if let number = value.doubleValue { numbers[key] = number }
-        }
+        // "N/A" aggregates (a stderr over fewer than two samples) stay as NaN, which results.json
+        // writes back as "N/A" the way lm-eval does.
+        let numbers = metrics.mapValues { $0.doubleValue ?? .nan }
         var config = TaskCatalog.canonicalDescription(definition)
         if case var .object(fields) = config {
             fields["num_fewshot"] = .int(nShot)
@@ -18,7 +17,13 @@ extension TaskScore {
             model: model, task: task, version: version, nShot: nShot,
             originalCount: originalCount, effectiveCount: effectiveCount, metrics: numbers,
             higherIsBetter: Dictionary(uniqueKeysWithValues: definition.metricNames.map { ($0, true) }),
-            primaryMetric: primary, config: config, samples: samples.map(\.json)
+            primaryMetric: primary, config: config,
+            samples: samples.map { sample in
+                // Each row also names its requests by the sha256 of their canonical arguments.
+                guard case var .object(fields) = sample.json else { return sample.json }
+                fields["request_hashes"] = .array(sample.requests.map { .string(SHA256.hex($0.argumentsJSON.serialized(indent: nil))) })
+                return .object(fields)
+            }
         )
     }
 }

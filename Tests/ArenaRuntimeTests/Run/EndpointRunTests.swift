@@ -22,7 +22,7 @@ import Testing
             \(engineLine)
             let science = dataset(test: "data/science_qa_test.jsonl", train: "data/science_qa_train.jsonl")
             let math = dataset(test: "data/word_math_test.jsonl", train: "data/word_math_train.jsonl")
-            evaluate(tiny, on: [arc_easy(dataset: science), gsm8k(dataset: math, fewshot: 1, limit: 3)], with: engine)
+            evaluate(tiny, on: [arc_easy(dataset: science), gsm8k(dataset: math, fewshot: 0, limit: 3)], with: engine)
 
             """
         try AtomicFile.write(experiment, to: root.appendingPathComponent("experiments/run.arena"))

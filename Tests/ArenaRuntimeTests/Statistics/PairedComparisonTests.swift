@@ -10,7 +10,7 @@ import Testing
         let ids = [0, 1, 2, 3, 4, 5]
         let interval = try PairedStatistics.bootstrapCI(a: ids.map { b[$0]! }, b: ids.map { a[$0]! }, iterations: 500, seed: 7)
         #expect(r.ciLow == interval.lower && r.ciHigh == interval.upper)
-        #expect(r.difference == interval.difference)
+        #expect(abs(r.difference - interval.difference) < 1e-12)
         #expect(r.onlyA == 1 && r.onlyB == 2)
         #expect(r.mcnemarP == (try PairedStatistics.mcnemarExactP(b: 1, c: 2)))
     }
