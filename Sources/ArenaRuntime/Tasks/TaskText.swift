@@ -1,22 +1,11 @@
-/// Python `str` operations on code points, as lm-eval's task templates and utils.py apply them.
+/// Python `str` operations on code points, as lm-eval's task templates and utils.py apply them;
+/// the general ones are `PythonText`'s.
 enum TaskText {
     /// `str.isspace()` for one code point: bidirectional class WS, B or S, or category Zs.
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-            return true
-        default:
-            return false
-        }
-    }
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool { PythonText.isSpace(scalar) }
 
     /// `str.strip()`.
-    static func strip(_ text: String) -> String {
-        let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-              let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(scalars[first...last])
-    }
+    static func strip(_ text: String) -> String { PythonText.strip(text) }
 
     /// `str.rstrip(chars)`.
     static func rstrip(_ text: String, characters: Set<Unicode.Scalar>) -> String {
@@ -57,21 +46,5 @@ enum TaskText {
     }
 
     /// `str.replace(old, new)`: non-overlapping, left to right, on code points.
-    static func replace(_ text: String, _ old: String, with new: String) -> String {
-        let hay = Array(text.unicodeScalars)
-        let needle = Array(old.unicodeScalars)
-        guard !needle.isEmpty, hay.count >= needle.count else { return text }
-        var out = String.UnicodeScalarView()
-        var i = 0
-        while i < hay.count {
-            if i + needle.count <= hay.count, hay[i..<(i + needle.count)].elementsEqual(needle) {
-                out.append(contentsOf: new.unicodeScalars)
-                i += needle.count
-            } else {
-                out.append(hay[i])
-                i += 1
-            }
-        }
-        return String(out)
-    }
+    static func replace(_ text: String, _ old: String, with new: String) -> String { PythonText.replace(text, old, with: new) }
 }
