@@ -18,3 +18,20 @@ import Testing
         #expect(reparsed == value)
     }
 }
+
+@Suite struct JSONParserTests {
+    @Test(arguments: [
+        ("-12", JSONValue.int(-12)), ("0", .int(0)), ("123456789012345678", .int(123456789012345678)),
+        ("9223372036854775807", .int(Int.max)), ("92233720368547758070", .double(92233720368547758070)),
+        ("1.5e3", .double(1500)), ("-0.1", .double(-0.1)), ("2.5E-7", .double(2.5e-7)),
+        (#""plain é""#, .string("plain é")), (#""a\nb\"c\u00e9\ud83d\ude00""#, .string("a\nb\"c\u{e9}\u{1F600}")),
+    ])
+    func parsesNumbersAndStrings(text: String, expected: JSONValue) throws {
+        #expect(try JSONValue.parse(text) == expected)
+    }
+
+    @Test(arguments: ["01x", "1.", "-", "\"unterminated", "\"tab\there\"", "[1,]", "{\"a\" 1}", "1 2"])
+    func rejectsMalformedInput(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+    }
+}

@@ -21,7 +21,12 @@ struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func parseValue() throws -> JSONValue {
@@ -96,7 +101,20 @@ struct JSONParser {
 
     private mutating func parseString() throws -> String {
         index += 1
-        var out = [UInt8]()
+        // Fast path: no escapes before the closing quote, so the bytes are the string.
+        var end = index
+        while end < bytes.count {
+            let b = bytes[end]
+            if b == UInt8(ascii: "\"") {
+                let text = String(decoding: bytes[index..<end], as: UTF8.self)
+                index = end + 1
+                return text
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            end += 1
+        }
+        var out = [UInt8](bytes[index..<end])
+        index = end
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
             let b = bytes[index]
@@ -185,9 +203,30 @@ struct JSONParser {
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
             guard index > expStart else { throw error("digits expected in exponent") }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if isInteger, let i = Int(text) { return .int(i) }
-        guard let d = Double(text) else { throw error("invalid number") }
+        let length = index - start
+        if isInteger, length <= 18 {
+            // Up to 18 digits (and a sign) always fit in an Int.
+            var value = 0
+            var position = start
+            let negative = bytes[position] == UInt8(ascii: "-")
+            if negative { position += 1 }
+            while position < index {
+                value = value * 10 + Int(bytes[position] - UInt8(ascii: "0"))
+                position += 1
+            }
+            return .int(negative ? -value : value)
+        }
+        if isInteger, let i = Int(String(decoding: bytes[start..<index], as: UTF8.self)) { return .int(i) }
+        // strtod on a NUL-terminated copy: correctly rounded, and no String to build.
+        let parsed: Double? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
+            for k in 0..<length { buffer[k] = CChar(bitPattern: bytes[start + k]) }
+            buffer[length] = 0
+            guard let base = buffer.baseAddress else { return nil }
+            var endPointer: UnsafeMutablePointer<CChar>?
+            let value = strtod(base, &endPointer)
+            return endPointer == base + length ? value : nil
+        }
+        guard let d = parsed else { throw error("invalid number") }
         return .double(d)
     }
 }
