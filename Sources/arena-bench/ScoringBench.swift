@@ -52,9 +52,9 @@ enum ScoringBench {
     }
 
     /// The rows of a JSON Lines file, split on newline bytes.
+    /// The rows of a JSONL file, read the way `run` reads local data (`JSONLReader`).
     static func readJSONLines(_ path: String) throws -> [JSONValue] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONValue.parse(Data($0)) }
+        try JSONLReader.rows(try Data(contentsOf: URL(fileURLWithPath: path)), name: path)
     }
 
     /// User + system CPU seconds of this process.

@@ -8,7 +8,7 @@ import Testing
 @Suite struct EndpointRunTests {
     static let repositoryRoot = QuickstartVerifyTests.repositoryRoot
 
-    func makeRepository(engineLine: String) throws -> URL {
+    func makeRepository(engineLine: String, extra: String = "") throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("endpoint-run-\(UUID().uuidString)")
         let fm = FileManager.default
         for path in ["experiments/data", "models/tiny-llama"] {
@@ -23,10 +23,31 @@ import Testing
             let science = dataset(test: "data/science_qa_test.jsonl", train: "data/science_qa_train.jsonl")
             let math = dataset(test: "data/word_math_test.jsonl", train: "data/word_math_train.jsonl")
             evaluate(tiny, on: [arc_easy(dataset: science), gsm8k(dataset: math, fewshot: 0, limit: 3)], with: engine)
-
+            \(extra)
             """
         try AtomicFile.write(experiment, to: root.appendingPathComponent("experiments/run.arena"))
         return root
+    }
+
+    func outcome(_ root: URL) async throws -> ExperimentRunner.Outcome {
+        var lock = try LockService.fromEnvironment([:])
+        lock.currentDirectory = root
+        let runner = ExperimentRunner(lockService: lock, engines: StandardEngineProvider(cacheRoot: nil),
+                                      datasets: .fromEnvironment(offline: true), log: { _ in })
+        return try await runner.run(path: "experiments/run.arena", options: .init(noGit: true))
+    }
+
+    @Test func expectationsAreEvaluatedAndRecorded() async throws {
+        let root = try makeRepository(engineLine: "let engine = native(threads: 1)",
+                                      extra: "expect tiny.arc_easy.acc > 1.0\nexpect tiny.gsm8k.exact_match <= 1.0")
+        let result = try await outcome(root)
+        #expect(result.failedExpectations == 1)
+        #expect(result.expectations.map(\.passed) == [false, true])
+        #expect(result.expectations.first?.detail.hasPrefix("tiny.arc_easy.acc = ") == true)
+        let recorded = try BundleReader.read(result.bundle).expectations
+        #expect(recorded == result.expectations)
+        let report = try String(contentsOf: result.bundle.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("❌ **failed**: `expect tiny.arc_easy.acc > 1.0`"))
     }
 
     func run(_ root: URL) async throws -> BundleContents {
