@@ -17,9 +17,9 @@ public enum HTMLReportWriter {
         .facts { font-size: .9rem; color: #495057; }
         .facts code { background: #f1f3f5; padding: 0 .3rem; border-radius: 3px; }
         .cell { border: 1px solid #dee2e6; border-radius: 6px; margin: 1.2rem 0; overflow: hidden; }
-        .cell > .source { background: #f8f9fa; margin: 0; padding: .7rem 1rem; border-bottom: 1px solid #dee2e6; font-family: "DejaVu Sans Mono", monospace; font-size: .9rem; white-space: pre-wrap; }
+        .cell > .source { background: #f8f9fa; margin: 0; padding: .7rem 1rem; font-family: "DejaVu Sans Mono", monospace; font-size: .9rem; white-space: pre-wrap; }
         .cell > .source .line { color: #868e96; user-select: none; }
-        .outputs { padding: .6rem 1rem; }
+        .outputs { padding: .6rem 1rem; border-top: 1px solid #dee2e6; }
         table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
         th, td { border: 1px solid #dee2e6; padding: .3rem .6rem; }
         th { background: #f1f3f5; }
@@ -41,9 +41,13 @@ public enum HTMLReportWriter {
             out += "</ul>\n"
         }
         for cell in document.cells {
-            out += "<section class=\"cell\">\n<pre class=\"source\"><span class=\"line\">\(cell.line) </span>\(escape(cell.source))</pre>\n<div class=\"outputs\">\n"
-            for output in cell.outputs { out += try render(output, chartData: chartData) }
-            out += "</div>\n</section>\n"
+            out += "<section class=\"cell\">\n<pre class=\"source\"><span class=\"line\">\(cell.line) </span>\(escape(cell.source))</pre>\n"
+            if !cell.outputs.isEmpty {
+                out += "<div class=\"outputs\">\n"
+                for output in cell.outputs { out += try render(output, chartData: chartData) }
+                out += "</div>\n"
+            }
+            out += "</section>\n"
         }
         out += "</body>\n</html>\n"
         return out

@@ -45,3 +45,15 @@ import Testing
         #expect(html.hasPrefix("<!DOCTYPE html>"))
     }
 }
+
+@Suite struct HTMLCellLayoutTests {
+    @Test func cellsWithoutOutputsHaveNoOutputBox() throws {
+        let document = ReportDocument(title: "t", facts: [], cells: [
+            ReportCell(line: 1, source: "let a = 1", outputs: []),
+            ReportCell(line: 2, source: "expect a.b.c > 0", outputs: [.note("shown")]),
+        ])
+        let html = try HTMLReportWriter.render(document) { _ in [] }
+        #expect(html.components(separatedBy: "<div class=\"outputs\">").count == 2)
+        #expect(html.contains("<div class=\"outputs\">\n<p>shown</p>\n</div>"))
+    }
+}
