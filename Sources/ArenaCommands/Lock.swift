@@ -28,11 +28,11 @@ extension ArenaScriptCommand {
         func run() async throws {
             let plan: ExperimentPlan
             do { plan = try PlanLoader.load(path: file) } catch {
-                printError("\(error)")
+                Console.error("\(error)")
                 throw ExitCode(ExitStatus.error)
             }
             do {
-                let service = try LockService.fromEnvironment(log: { printError($0) })
+                let service = try LockService.fromEnvironment(log: { Console.error($0) })
                 let outcome = try await service.lock(plan, options: .init(locked: locked, offline: offline, noGit: noGit))
                 switch outcome {
                 case let .written(path): print("wrote \(path)")
@@ -40,17 +40,14 @@ extension ArenaScriptCommand {
                 case let .upToDate(path): print("\(path) is up to date")
                 }
             } catch let error as LockError {
-                printError("error: \(error)")
+                Console.error("error: \(error)")
                 if case .wouldChange = error { throw ExitCode(ExitStatus.failed) }
                 throw ExitCode(ExitStatus.error)
             } catch {
-                printError("error: \(error)")
+                Console.error("error: \(error)")
                 throw ExitCode(ExitStatus.error)
             }
         }
     }
 }
 
-private func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-}

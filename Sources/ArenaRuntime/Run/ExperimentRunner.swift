@@ -47,7 +47,10 @@ public struct ExperimentRunner: Sendable {
         var plan = try PlanLoader.load(path: readable)
         plan.sourcePath = path
         let (lockOutcome, lockfile) = try await lockService.lockAndLoad(plan, options: .init(locked: options.locked, offline: options.offline, noGit: options.noGit))
-        log("lock: \(lockOutcome.path) (\(lockOutcome))")
+        switch lockOutcome {
+        case let .written(path): log("lock: wrote \(path)")
+        case let .unchanged(path), let .upToDate(path): log("lock: \(path) is up to date")
+        }
         let pinned = try lockfile.pinning(plan)
         let lockText = LockfileWriter.render(lockfile)
         let lockURL = resolvePath(lockOutcome.path, against: lockService.currentDirectory)
