@@ -5,10 +5,13 @@ import Glibc
 
 public enum ServerProcessError: Error, CustomStringConvertible {
     case spawnFailed(executable: String, message: String)
+    /// An interrupt (Ctrl-C, SIGTERM) is stopping every server: no new one starts.
+    case interrupted(executable: String)
 
     public var description: String {
         switch self {
         case let .spawnFailed(executable, message): return "could not start \(executable): \(message)"
+        case let .interrupted(executable): return "not starting \(executable): arena-script was interrupted and is stopping its servers"
         }
     }
 }
@@ -19,15 +22,30 @@ public final class ServerProcess: @unchecked Sendable {
     public let pid: pid_t
     public let logURL: URL
     public let executable: String
+    /// `docker run --name NAME ...`: the container's name, which `docker stop` and `docker rm -f` need.
+    public let containerName: String?
+    /// The environment the child got (the tools that stop a container run with it too).
+    let environment: [String: String]
+    private let registry: ServerProcessRegistry?
     private let lock = NSLock()
     private var exitStatus: Int32?
 
     /// Starts `executable` (looked up on the PATH of the child's environment when it has no slash) with `arguments`. The child
     /// inherits this process's environment plus `environment`, an empty signal mask and default
-    /// signal handlers (so SIGTERM reaches it whatever thread spawned it).
-    public init(executable: String, arguments: [String], environment: [String: String] = [:], logURL: URL) throws {
+    /// signal handlers (so SIGTERM reaches it whatever thread spawned it). Once an interrupt has begun
+    /// stopping servers, no process starts: `ServerProcessError.interrupted`.
+    public convenience init(executable: String, arguments: [String], environment: [String: String] = [:], logURL: URL) throws {
+        try self.init(executable: executable, arguments: arguments, environment: environment, logURL: logURL, registry: .shared)
+    }
+
+    /// `registry`: where the process is recorded so an interrupt stops it; nil for the short-lived
+    /// tools the interrupt itself runs (`docker stop`).
+    init(executable: String, arguments: [String], environment: [String: String] = [:], logURL: URL,
+         registry: ServerProcessRegistry?) throws {
         self.executable = executable
         self.logURL = logURL
+        self.registry = registry
+        containerName = Self.containerName(executable: executable, arguments: arguments)
         try FileManager.default.createDirectory(at: logURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         let logFD = open(logURL.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard logFD >= 0 else {
@@ -57,6 +75,7 @@ public final class ServerProcess: @unchecked Sendable {
 
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
+        self.environment = env
         guard let path = ToolRunner.resolve(executable, environment: env) else {
             throw ServerProcessError.spawnFailed(executable: executable, message: "not found on PATH")
         }
@@ -69,12 +88,33 @@ public final class ServerProcess: @unchecked Sendable {
             for p in argvC { free(p) }
             for p in envC { free(p) }
         }
-        let result = posix_spawn(&child, path, &actions, &attributes, argvC, envC)
+        // Spawned under the registry's lock, so an interrupt either sees the process or refuses it.
+        let name = containerName
+        let spawn = { () -> (Int32, ServerProcessRegistry.Entry?) in
+            let status = posix_spawn(&child, path, &actions, &attributes, argvC, envC)
+            return (status, status == 0 ? ServerProcessRegistry.Entry(pid: child, containerName: name, environment: env) : nil)
+        }
+        let result: Int32
+        if let registry {
+            guard let status = registry.spawn(spawn) else { throw ServerProcessError.interrupted(executable: executable) }
+            result = status
+        } else {
+            result = spawn().0
+        }
         guard result == 0 else {
             throw ServerProcessError.spawnFailed(executable: executable, message: String(cString: strerror(result)))
         }
         pid = child
-        ServerProcessRegistry.shared.add(self)
+        registry?.attach(self)
+    }
+
+    /// The `--name` of `docker run ... --name NAME ... IMAGE`, when this is one.
+    static func containerName(executable: String, arguments: [String]) -> String? {
+        guard URL(fileURLWithPath: executable).lastPathComponent == "docker", arguments.first == "run" else { return nil }
+        for index in arguments.indices.dropFirst() where arguments[index] == "--name" && index + 1 < arguments.endIndex {
+            return arguments[index + 1]
+        }
+        return arguments.first { $0.hasPrefix("--name=") }.map { String($0.dropFirst("--name=".count)) }
     }
 
     /// A process nobody stopped does not outlive its handle: its group is killed and it is reaped.
@@ -84,7 +124,7 @@ public final class ServerProcess: @unchecked Sendable {
             var status: Int32 = 0
             _ = waitpid(pid, &status, 0)
         }
-        ServerProcessRegistry.shared.remove(pid)
+        registry?.remove(pid)
     }
 
     /// The exit status (or 128 + signal) once the process has ended; nil while it runs.
@@ -125,7 +165,7 @@ public final class ServerProcess: @unchecked Sendable {
         }
         let signal = status & 0x7f
         exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
-        ServerProcessRegistry.shared.remove(pid)
+        registry?.remove(pid)
     }
 
     /// The last `lines` lines of the log, for error messages.
@@ -143,71 +183,5 @@ public final class ServerProcess: @unchecked Sendable {
         let text = String(decoding: data, as: UTF8.self)
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1)
             .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
-
-/// Every server process still running, so an interrupt can stop them all.
-final class ServerProcessRegistry: @unchecked Sendable {
-    static let shared = ServerProcessRegistry()
-    private let lock = NSLock()
-    private var groups: Set<pid_t> = []
-    private var cleanups: [Int: @Sendable () -> Void] = [:]
-    private var nextCleanup = 0
-
-    func add(_ process: ServerProcess) { _ = lock.withLock { groups.insert(process.pid) } }
-    func remove(_ pid: pid_t) { _ = lock.withLock { groups.remove(pid) } }
-
-    /// Extra work for an interrupt (docker rm -f of a container). Returns a token for `removeCleanup`.
-    func addCleanup(_ work: @escaping @Sendable () -> Void) -> Int {
-        lock.withLock {
-            nextCleanup += 1
-            cleanups[nextCleanup] = work
-            return nextCleanup
-        }
-    }
-
-    func removeCleanup(_ token: Int) { _ = lock.withLock { cleanups.removeValue(forKey: token) } }
-
-    /// Runs the registered cleanups, then SIGTERM, a short grace, and SIGKILL to every group.
-    /// `only`: limit the signals to these process groups (tests running beside other tests).
-    func stopAll(grace: Double, only: Set<pid_t>? = nil) {
-        let (all, work) = lock.withLock { (Array(groups), Array(cleanups.values)) }
-        let pids = all.filter { only?.contains($0) ?? true }
-        for w in work { w() }
-        for pid in pids { _ = kill(-pid, SIGTERM) }
-        let deadline = Date().addingTimeInterval(grace)
-        while Date() < deadline, pids.contains(where: { kill($0, 0) == 0 && !isZombie($0) }) {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        for pid in pids { _ = kill(-pid, SIGKILL) }
-    }
-
-    private func isZombie(_ pid: pid_t) -> Bool {
-        ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "").contains(") Z ")
-    }
-}
-
-/// Ctrl-C and SIGTERM handling for commands that start servers: stop every server, then exit.
-public enum ServerInterruptHandler {
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
-    private static let lock = NSLock()
-
-    /// Installs the handlers once. On SIGINT or SIGTERM, running servers are stopped (grace
-    /// seconds before SIGKILL) and the process exits with 130 (SIGINT) or 143 (SIGTERM).
-    public static func install(grace: Double = 10) {
-        lock.withLock {
-            guard sources.isEmpty else { return }
-            for signalNumber in [SIGINT, SIGTERM] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler {
-                    FileHandle.standardError.write(Data("arena-script: interrupted; stopping servers\n".utf8))
-                    ServerProcessRegistry.shared.stopAll(grace: grace)
-                    exit(128 + signalNumber)
-                }
-                source.resume()
-                sources.append(source)
-            }
-        }
     }
 }

@@ -1,0 +1,204 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every server process still running, so an interrupt can stop them all.
+final class ServerProcessRegistry: @unchecked Sendable {
+    static let shared = ServerProcessRegistry()
+
+    /// A running server: its process group (led by `pid`) and, for `docker run`, the container.
+    struct Entry: Sendable {
+        var pid: pid_t
+        var containerName: String?
+        var environment: [String: String]
+    }
+
+    /// What `stopAll` did.
+    struct StopOutcome: Sendable, Equatable {
+        /// Servers it stopped (process groups and containers).
+        var stopped: Int
+        /// Process groups still running when the grace period ended (or when told to hurry), then killed.
+        var killedAfterGrace: [pid_t]
+        /// Groups with a process left even after SIGKILL and the final wait (none expected).
+        var leftBehind: [pid_t]
+    }
+
+    private final class WeakProcess: @unchecked Sendable {
+        weak var process: ServerProcess?
+    }
+
+    private let lock = NSLock()
+    private var entries: [pid_t: Entry] = [:]
+    private var handles: [pid_t: WeakProcess] = [:]
+    private var cleanups: [Int: @Sendable () -> Void] = [:]
+    private var nextCleanup = 0
+    private var shuttingDown = false
+    private var hurried = false
+
+    /// Runs `spawn` (which starts a process and describes it) under the lock, unless a shutdown has
+    /// begun: then nothing starts and the result is nil. Otherwise the spawn status.
+    func spawn(_ spawn: () -> (Int32, Entry?)) -> Int32? {
+        lock.withLock {
+            guard !shuttingDown else { return nil }
+            let (status, entry) = spawn()
+            if let entry { entries[entry.pid] = entry }
+            return status
+        }
+    }
+
+    /// Lets `stopAll` reap the process through its handle (so its exit status is kept).
+    func attach(_ process: ServerProcess) {
+        let box = WeakProcess()
+        box.process = process
+        lock.withLock { handles[process.pid] = box }
+    }
+
+    func remove(_ pid: pid_t) {
+        lock.withLock {
+            entries.removeValue(forKey: pid)
+            handles.removeValue(forKey: pid)
+        }
+    }
+
+    var runningCount: Int { lock.withLock { entries.count } }
+
+    /// Extra work for an interrupt (docker rm -f of a container). Returns a token for `removeCleanup`.
+    func addCleanup(_ work: @escaping @Sendable () -> Void) -> Int {
+        lock.withLock {
+            nextCleanup += 1
+            cleanups[nextCleanup] = work
+            return nextCleanup
+        }
+    }
+
+    func removeCleanup(_ token: Int) { _ = lock.withLock { cleanups.removeValue(forKey: token) } }
+
+    /// From now on no process starts (`ServerProcessError.interrupted`). Returns the servers running.
+    @discardableResult
+    func beginShutdown() -> Int {
+        lock.withLock {
+            shuttingDown = true
+            return entries.count
+        }
+    }
+
+    var isShuttingDown: Bool { lock.withLock { shuttingDown } }
+
+    /// Stop waiting: whatever `stopAll` is waiting for is killed at once.
+    func hurry() { lock.withLock { hurried = true } }
+
+    var isHurried: Bool { lock.withLock { hurried } }
+
+    /// Stops every running server (`only`: just these process groups, for tests running beside
+    /// other tests; registered cleanups then do not run). Containers get `docker stop --time <grace>`
+    /// while other servers get SIGTERM to their process group, all at once; a group still running
+    /// after `grace` seconds is SIGKILLed. Then `docker rm -f` for each container, the registered
+    /// cleanups, SIGKILL to every group, and a wait until no process of any group is left.
+    /// After `hurry()` nothing is waited for: the groups are killed and containers removed at once.
+    @discardableResult
+    func stopAll(grace: Double, only: Set<pid_t>? = nil) -> StopOutcome {
+        let (selected, work) = lock.withLock { () -> ([Entry], [@Sendable () -> Void]) in
+            let chosen = entries.values.filter { only?.contains($0.pid) ?? true }.sorted { $0.pid < $1.pid }
+            let extra = only == nil ? cleanups.keys.sorted().compactMap { cleanups[$0] } : []
+            return (chosen, extra)
+        }
+        let grace = max(0, grace)
+        let containers = selected.filter { $0.containerName != nil }
+        let groups = selected.filter { $0.containerName == nil }.map(\.pid)
+        let started = Date()
+
+        var tools = containers.compactMap { entry in
+            entry.containerName.flatMap { Self.tool(["stop", "--time", String(Int(grace.rounded(.up))), $0], environment: entry.environment) }
+        }
+        for pid in groups { _ = kill(-pid, SIGTERM) }
+        var killedAfterGrace: [pid_t] = []
+        var groupsKilled = false
+        while true {
+            reap(selected)
+            let elapsed = Date().timeIntervalSince(started)
+            let alive = Set(Self.liveGroups().filter { groups.contains($0) })
+            if !groupsKilled, elapsed >= grace || isHurried {
+                killedAfterGrace = groups.filter { alive.contains($0) }
+                for pid in killedAfterGrace { _ = kill(-pid, SIGKILL) }
+                groupsKilled = true
+            }
+            let toolsRunning = tools.contains { $0.isRunning }
+            if (!toolsRunning && alive.isEmpty) || isHurried || elapsed >= grace + 10 { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        for tool in tools where tool.isRunning { tool.stop(grace: 0) }
+
+        tools = containers.compactMap { entry in
+            entry.containerName.flatMap { Self.tool(["rm", "-f", $0], environment: entry.environment) }
+        }
+        let removalDeadline = Date().addingTimeInterval(20)
+        while tools.contains(where: { $0.isRunning }), Date() < removalDeadline { Thread.sleep(forTimeInterval: 0.02) }
+        for tool in tools where tool.isRunning { tool.stop(grace: 0) }
+        for cleanup in work { cleanup() }
+
+        let pids = selected.map(\.pid)
+        for pid in pids { _ = kill(-pid, SIGKILL) }
+        let deadline = Date().addingTimeInterval(5)
+        var left = pids
+        while true {
+            reap(selected)
+            let alive = Set(Self.liveGroups())
+            left = pids.filter { alive.contains($0) }
+            if left.isEmpty || Date() >= deadline { break }
+            for pid in left { _ = kill(-pid, SIGKILL) }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return StopOutcome(stopped: selected.count, killedAfterGrace: killedAfterGrace, leftBehind: left)
+    }
+
+    /// Collects the exit status of group leaders that have ended (through their handle when it is alive).
+    private func reap(_ selected: [Entry]) {
+        for entry in selected {
+            let handle = lock.withLock { handles[entry.pid]?.process }
+            if let handle {
+                _ = handle.exitCode
+            } else if lock.withLock({ entries[entry.pid] != nil }) {
+                var status: Int32 = 0
+                let result = waitpid(entry.pid, &status, WNOHANG)
+                if result == entry.pid || (result < 0 && errno == ECHILD) { remove(entry.pid) }
+            }
+        }
+    }
+
+    /// `docker ARGS` as a short-lived tool in its own process group (a second Ctrl-C at the terminal
+    /// does not reach it), output discarded; nil when it cannot start.
+    private static func tool(_ arguments: [String], environment: [String: String]) -> ServerProcess? {
+        try? ServerProcess(executable: "docker", arguments: arguments, environment: environment,
+                           logURL: URL(fileURLWithPath: "/dev/null"), registry: nil)
+    }
+
+    /// A process as /proc/<pid>/stat shows it.
+    struct ProcessStat: Sendable, Equatable {
+        var pid: pid_t
+        var state: Character
+        var parent: pid_t
+        var group: pid_t
+    }
+
+    /// Every process on the machine that is not a zombie.
+    static func liveProcesses() -> [ProcessStat] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap { name -> ProcessStat? in
+            guard let pid = pid_t(name), let stat = Self.stat(pid), stat.state != "Z", stat.state != "X" else { return nil }
+            return stat
+        }
+    }
+
+    /// The process groups that have at least one process that is not a zombie.
+    static func liveGroups() -> [pid_t] { Array(Set(liveProcesses().map(\.group))) }
+
+    /// Fields 1 to 5 of /proc/<pid>/stat (the command name in parentheses may hold spaces).
+    static func stat(_ pid: pid_t) -> ProcessStat? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count >= 3, let state = fields[0].first, let parent = pid_t(fields[1]), let group = pid_t(fields[2]) else { return nil }
+        return ProcessStat(pid: pid, state: state, parent: parent, group: group)
+    }
+}

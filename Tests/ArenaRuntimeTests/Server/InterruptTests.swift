@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+@testable import ArenaRuntime
+
+/// The real `arena-script run` on a stand-in vLLM or docker server, interrupted with SIGINT (sent to
+/// its process group, as a terminal's Ctrl-C is) or SIGTERM (to its process, as `kill` does) while
+/// requests are flowing.
+@Suite(.serialized) struct InterruptTests {
+    static let vllm = "vllm(command: \"vllm serve\", concurrency: 2, batch_size: 1)"
+    static let docker = "vllm(image: \"\(InterruptedRun.pinnedImage)\", concurrency: 2, batch_size: 1)"
+
+    /// Starts the run and waits until the server has answered `answers` prompts.
+    static func startFlowing(_ run: InterruptedRun, answers: Int = 20) throws -> (ServerProcess, (pid: Int32, marks: [String])) {
+        let process = try run.start()
+        let server = run.server(within: 60)
+        let flowing = InterruptedRun.wait(60) { run.answered.count >= answers || !process.isRunning }
+        guard let server, flowing, process.isRunning else {
+            process.stop(grace: 0)
+            Issue.record("the run did not get going: \(run.log)")
+            throw FixtureError("run did not start")
+        }
+        return (process, server)
+    }
+
+    @Test func ctrlCStopsTheServerExits130AndARerunSendsOnlyWhatWasMissing() throws {
+        let run = try InterruptedRun("sigint", engine: Self.vllm, grace: 5)
+        defer { run.cleanUp() }
+        let (process, server) = try Self.startFlowing(run)
+        #expect(kill(-process.pid, SIGINT) == 0)
+        let status = ResumeAfterKillTests.waitForExit(process, within: 30)
+        #expect(status == 130, "\(run.log)")
+        let log = run.log
+        let answeredAtExit = run.answered.count
+        #expect(log.contains("arena-script: interrupted (SIGINT); stopping 1 server: SIGTERM, up to 5.0 s, then SIGKILL"))
+        #expect(log.hasSuffix("arena-script: servers stopped; exiting with status 130\n"), "\(log)")
+        // What the run would have printed about its requests failing is not shown after the interrupt.
+        #expect(!log.contains("error:"), "\(log)")
+        run.expectNothingLeft(of: server)
+
+        // Every answer that reached arena-script before the server stopped is in the cache; a re-run
+        // sends exactly the rest. Only what was in flight when the server stopped (at most
+        // `concurrency: 2` requests of one prompt) was answered but never received, and is sent again.
+        let answeredBefore = Set(run.answered.prefix(answeredAtExit))
+        #expect(answeredBefore.count == answeredAtExit)
+        #expect(answeredBefore.count >= 20 && answeredBefore.count < InterruptedRun.requests)
+        let rerun = try run.start()
+        #expect(ResumeAfterKillTests.waitForExit(rerun, within: 120) == 0, "\(run.log)")
+        #expect(run.log.contains("bundle: "))
+        let answeredByRerun = run.answered.dropFirst(answeredAtExit)
+        #expect(Set(answeredByRerun).count == answeredByRerun.count)
+        #expect(answeredBefore.union(answeredByRerun).count == InterruptedRun.requests)
+        let sentTwice = answeredBefore.intersection(answeredByRerun).count
+        #expect(sentTwice <= 2, "\(sentTwice) prompts answered before the interrupt were sent again")
+    }
+
+    @Test func sigtermStopsAContainerWithDockerStopAndRemovesIt() throws {
+        let run = try InterruptedRun("sigterm-docker", engine: Self.docker, grace: 1)
+        defer { run.cleanUp() }
+        let (process, server) = try Self.startFlowing(run)
+        #expect(kill(process.pid, SIGTERM) == 0)
+        let status = ResumeAfterKillTests.waitForExit(process, within: 30)
+        #expect(status == 143, "\(run.log)")
+        #expect(run.log.contains("arena-script: interrupted (SIGTERM); stopping 1 server"))
+        #expect(run.log.hasSuffix("arena-script: servers stopped; exiting with status 143\n"), "\(run.log)")
+        let name = server.marks[0]
+        let lines = run.stand.argvLines
+        let stop = lines.firstIndex(of: ["docker", "stop", "--time", "1", name])
+        let remove = lines.firstIndex(of: ["docker", "rm", "-f", name])
+        #expect(stop != nil && remove != nil, "\(lines.filter { $0.count < 6 })")
+        if let stop, let remove { #expect(stop < remove) }
+        // The stand-in's container is gone: no pid file, nothing `docker ps` lists.
+        #expect(!FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("docker-state/\(name).pid").path))
+        run.expectNothingLeft(of: server)
+        #expect(run.cachedRecords > 0)
+    }
+
+    @Test func aServerIgnoringSIGTERMIsKilledWhenTheGracePeriodEnds() throws {
+        let run = try InterruptedRun("ignore-term", engine: Self.vllm, grace: 1.5, extra: ["FAKE_IGNORE_TERM": "1"])
+        defer { run.cleanUp() }
+        let (process, server) = try Self.startFlowing(run)
+        let signalled = Date()
+        #expect(kill(-process.pid, SIGINT) == 0)
+        let status = ResumeAfterKillTests.waitForExit(process, within: 30)
+        let took = Date().timeIntervalSince(signalled)
+        #expect(status == 130, "\(run.log)")
+        // It waited out the grace period, then did not linger.
+        #expect(took >= 1.5 && took < 10, "took \(took) s")
+        #expect(run.log.contains("arena-script: server process group \(server.pid) still ran 1.5 s after SIGTERM and was killed"), "\(run.log)")
+        run.expectNothingLeft(of: server)
+    }
+
+    /// A second Ctrl-C while the servers are being stopped stops the waiting: everything is killed
+    /// at once (the grace period here is a minute), and nothing is left behind either.
+    @Test(arguments: [vllm, docker])
+    func aSecondCtrlCKillsEverythingAtOnce(engine: String) throws {
+        let run = try InterruptedRun("second-sigint", engine: engine, grace: 60, extra: ["FAKE_IGNORE_TERM": "1"])
+        defer { run.cleanUp() }
+        let (process, server) = try Self.startFlowing(run)
+        let signalled = Date()
+        #expect(kill(-process.pid, SIGINT) == 0)
+        #expect(InterruptedRun.wait(10) { run.log.contains("arena-script: interrupted (SIGINT)") })
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(process.isRunning, "the first Ctrl-C alone must wait for the grace period: \(run.log)")
+        #expect(kill(-process.pid, SIGINT) == 0)
+        let status = ResumeAfterKillTests.waitForExit(process, within: 30)
+        #expect(status == 130, "\(run.log)")
+        #expect(Date().timeIntervalSince(signalled) < 15)
+        #expect(run.log.contains("arena-script: interrupted again; killing the servers now"))
+        #expect(run.log.hasSuffix("arena-script: servers stopped; exiting with status 130\n"), "\(run.log)")
+        if engine == Self.docker {
+            #expect(run.stand.argvLines.contains(["docker", "rm", "-f", server.marks[0]]))
+        }
+        run.expectNothingLeft(of: server)
+    }
+
+    @Test func ctrlCWhileTheServerIsStartingStopsIt() throws {
+        let run = try InterruptedRun("starting", engine: Self.vllm, grace: 5, extra: ["FAKE_SLOW_START": "30"])
+        defer { run.cleanUp() }
+        let process = try run.start()
+        let server = try #require(run.server(within: 60), "\(run.log)")
+        #expect(InterruptedRun.wait(10) { run.log.contains("starting vllm server") })
+        #expect(kill(-process.pid, SIGINT) == 0)
+        #expect(ResumeAfterKillTests.waitForExit(process, within: 30) == 130, "\(run.log)")
+        #expect(run.answered.isEmpty)
+        #expect(run.log.contains("arena-script: interrupted (SIGINT); stopping 1 server"), "\(run.log)")
+        run.expectNothingLeft(of: server)
+    }
+}
+
+/// The registry and settings the interrupt handler works with, in-process.
+@Suite struct InterruptRegistryTests {
+    @Test func noServerStartsOnceAShutdownHasBegunAndRunningOnesAreStopped() throws {
+        let directory = try ServerFixtures.temporaryDirectory("registry")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let registry = ServerProcessRegistry()
+        let running = try ServerProcess(executable: "sh", arguments: ["-c", "sleep 60 & wait"],
+                                        logURL: directory.appendingPathComponent("a.log"), registry: registry)
+        #expect(registry.beginShutdown() == 1)
+        #expect {
+            _ = try ServerProcess(executable: "sh", arguments: ["-c", "sleep 60"], logURL: directory.appendingPathComponent("b.log"),
+                                  registry: registry)
+        } throws: { "\($0)" == "not starting sh: arena-script was interrupted and is stopping its servers" }
+        // sh waits for its child; SIGTERM ends it within the grace period, and its sleep is killed with the group.
+        let outcome = registry.stopAll(grace: 5)
+        #expect(outcome == .init(stopped: 1, killedAfterGrace: [], leftBehind: []))
+        #expect(!running.isRunning)
+        #expect(InterruptedRun.members(ofGroup: running.pid).isEmpty)
+        #expect(registry.runningCount == 0)
+    }
+
+    @Test func hurryingKillsAGroupThatIgnoresSIGTERMWithoutWaiting() throws {
+        let directory = try ServerFixtures.temporaryDirectory("hurry")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let registry = ServerProcessRegistry()
+        let stubborn = try ServerProcess(executable: "sh", arguments: ["-c", "trap '' TERM; sleep 60 & wait; sleep 60"],
+                                         logURL: directory.appendingPathComponent("log"), registry: registry)
+        Thread.sleep(forTimeInterval: 0.2)
+        registry.hurry()
+        let started = Date()
+        let outcome = registry.stopAll(grace: 60)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(outcome.killedAfterGrace == [stubborn.pid])
+        #expect(stubborn.exitCode == 128 + SIGKILL)
+        #expect(InterruptedRun.members(ofGroup: stubborn.pid).isEmpty)
+    }
+
+    @Test(arguments: [
+        ([:], 30.0), (["ARENA_STOP_GRACE": "2.5"], 2.5), (["ARENA_STOP_GRACE": "0"], 0), (["ARENA_STOP_GRACE": " 7 "], 7),
+    ] as [([String: String], Double)])
+    func stopGraceComesFromTheEnvironment(environment: [String: String], seconds: Double) throws {
+        #expect(try ServerStopGrace.fromEnvironment(environment) == seconds)
+    }
+
+    @Test(arguments: ["abc", "-1", "inf", "nan"])
+    func aStopGraceThatIsNotSecondsIsRefusedByName(value: String) {
+        #expect(throws: ServerStopGraceError(value: value)) { try ServerStopGrace.fromEnvironment(["ARENA_STOP_GRACE": value]) }
+        #expect("\(ServerStopGraceError(value: value))" == "ARENA_STOP_GRACE='\(value)' is not a number of seconds >= 0")
+    }
+
+    @Test(arguments: [
+        ("docker", ["run", "--rm", "--name", "arena-x-1-2", "-p", "127.0.0.1:2:8000", "img@sha256:00"], "arena-x-1-2"),
+        ("/usr/bin/docker", ["run", "--name=box", "img"], "box"),
+        ("docker", ["ps", "--name", "x"], nil),
+        ("vllm", ["serve", "--name", "x"], nil),
+    ] as [(String, [String], String?)])
+    func theContainerOfADockerRunIsKnownByName(executable: String, arguments: [String], name: String?) {
+        #expect(ServerProcess.containerName(executable: executable, arguments: arguments) == name)
+    }
+}
