@@ -50,12 +50,13 @@ struct InterruptedRun {
 
     static let pinnedImage = "vllm/vllm-openai:v0.8.5@sha256:" + String(repeating: "ab", count: 32)
 
-    /// Starts `arena-script run` in the experiment's folder (where its lockfile and results go).
-    func start() throws -> ServerProcess {
+    /// Starts `arena-script run` in the experiment's folder (where its lockfile and results go), its
+    /// output to `output` (the log file by default).
+    func start(output: URL? = nil) throws -> ServerProcess {
         let binary = try ResumeAfterKillTests.arenaScript()
         return try ServerProcess(executable: "/bin/sh", arguments: [
             "-c", "cd \"$0\" && exec \"$1\" run --offline --no-git experiments/run.arena", directory.path, binary,
-        ], environment: stand.environment, logURL: logFile)
+        ], environment: stand.environment, logURL: output ?? logFile)
     }
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
@@ -123,7 +124,55 @@ struct InterruptedRun {
         for mark in server.marks {
             #expect(Self.processes(containing: mark).isEmpty, "processes naming \(mark) remain", sourceLocation: sourceLocation)
         }
+        // A failed check leaves nothing running for the tests after it.
+        _ = kill(-server.pid, SIGKILL)
+        for pid in server.marks.flatMap(Self.processes(containing:)) { _ = kill(pid, SIGKILL) }
     }
 
     func cleanUp() { stand.cleanUp() }
+}
+
+/// A named pipe arena-script writes its output into, read by the test as `| tee` would read it.
+/// Closing the reading end is what a Ctrl-C at the terminal does to `tee`.
+final class OutputPipe: @unchecked Sendable {
+    let url: URL
+    private let fd: Int32
+    private let lock = NSLock()
+    private var received = Data()
+    private var closed = false
+
+    init(in directory: URL) throws {
+        url = directory.appendingPathComponent("output.fifo")
+        guard mkfifo(url.path, 0o600) == 0 else { throw FixtureError("mkfifo \(url.path): \(String(cString: strerror(errno)))") }
+        fd = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw FixtureError("open \(url.path): \(String(cString: strerror(errno)))") }
+        let thread = Thread { [self] in drain() }
+        thread.start()
+    }
+
+    var text: String { lock.withLock { String(decoding: received, as: UTF8.self) } }
+
+    func closeReader() {
+        lock.withLock {
+            guard !closed else { return }
+            closed = true
+            close(fd)
+        }
+    }
+
+    private func drain() {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = lock.withLock { () -> Int in
+                guard !closed else { return -2 }
+                let count = read(fd, &buffer, buffer.count)
+                if count > 0 { received.append(contentsOf: buffer[0..<count]) }
+                return count
+            }
+            if count == -2 { return }
+            if count <= 0 { Thread.sleep(forTimeInterval: 0.005) }
+        }
+    }
+
+    deinit { closeReader() }
 }

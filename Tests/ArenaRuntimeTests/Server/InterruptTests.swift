@@ -10,8 +10,8 @@ import Testing
     static let docker = "vllm(image: \"\(InterruptedRun.pinnedImage)\", concurrency: 2, batch_size: 1)"
 
     /// Starts the run and waits until the server has answered `answers` prompts.
-    static func startFlowing(_ run: InterruptedRun, answers: Int = 20) throws -> (ServerProcess, (pid: Int32, marks: [String])) {
-        let process = try run.start()
+    static func startFlowing(_ run: InterruptedRun, answers: Int = 20, output: URL? = nil) throws -> (ServerProcess, (pid: Int32, marks: [String])) {
+        let process = try run.start(output: output)
         let server = run.server(within: 60)
         let flowing = InterruptedRun.wait(60) { run.answered.count >= answers || !process.isRunning }
         guard let server, flowing, process.isRunning else {
@@ -74,6 +74,32 @@ import Testing
         #expect(run.cachedRecords > 0)
     }
 
+    /// `arena-script run x.arena | tee run.log` and Ctrl-C: tee ends at once, so what arena-script
+    /// writes next goes to a pipe nobody reads. That must not end it before its servers are stopped.
+    @Test func ctrlCThatAlsoEndsTheReaderOfItsOutputStillStopsTheServer() throws {
+        let run = try InterruptedRun("tee", engine: Self.vllm, grace: 5)
+        defer { run.cleanUp() }
+        let pipe = try OutputPipe(in: run.directory)
+        let (process, server) = try Self.startFlowing(run, output: pipe.url)
+        #expect(pipe.text.contains("starting vllm server"))
+        pipe.closeReader()
+        #expect(kill(-process.pid, SIGINT) == 0)
+        #expect(ResumeAfterKillTests.waitForExit(process, within: 30) == 130)
+        run.expectNothingLeft(of: server)
+    }
+
+    /// The terminal closing (SIGHUP to its foreground process group) stops the servers too.
+    @Test func hangupStopsTheServerAndExits129() throws {
+        let run = try InterruptedRun("sighup", engine: Self.vllm, grace: 5)
+        defer { run.cleanUp() }
+        let (process, server) = try Self.startFlowing(run)
+        #expect(kill(-process.pid, SIGHUP) == 0)
+        #expect(ResumeAfterKillTests.waitForExit(process, within: 30) == 129, "\(run.log)")
+        #expect(run.log.contains("arena-script: interrupted (SIGHUP); stopping 1 server"))
+        #expect(run.log.hasSuffix("arena-script: servers stopped; exiting with status 129\n"), "\(run.log)")
+        run.expectNothingLeft(of: server)
+    }
+
     @Test func aServerIgnoringSIGTERMIsKilledWhenTheGracePeriodEnds() throws {
         let run = try InterruptedRun("ignore-term", engine: Self.vllm, grace: 1.5, extra: ["FAKE_IGNORE_TERM": "1"])
         defer { run.cleanUp() }
@@ -110,6 +136,25 @@ import Testing
         if engine == Self.docker {
             #expect(run.stand.argvLines.contains(["docker", "rm", "-f", server.marks[0]]))
         }
+        run.expectNothingLeft(of: server)
+    }
+
+    /// The server ignores SIGTERM and keeps answering during the grace period, so the run finishes
+    /// and returns from main meanwhile: the process must not exit (with the run's status 0) before
+    /// its servers are stopped.
+    @Test func theRunEndingDuringTheGracePeriodDoesNotExitBeforeTheServersAreStopped() throws {
+        let run = try InterruptedRun("exit-held", engine: Self.vllm, grace: 60, extra: ["FAKE_IGNORE_TERM": "1"])
+        defer { run.cleanUp() }
+        let (process, server) = try Self.startFlowing(run)
+        #expect(kill(-process.pid, SIGINT) == 0)
+        #expect(InterruptedRun.wait(60) { Set(run.answered).count == InterruptedRun.requests }, "\(run.log)")
+        // The run has all its answers; it writes its bundle and returns within moments.
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(process.isRunning, "exited with \(process.exitCode.map(String.init) ?? "?") while its server still ran: \(run.log)")
+        #expect(ServerFixtures.isAlive(server.pid))
+        #expect(kill(-process.pid, SIGINT) == 0)
+        #expect(ResumeAfterKillTests.waitForExit(process, within: 30) == 130, "\(run.log)")
+        #expect(run.log.hasSuffix("arena-script: servers stopped; exiting with status 130\n"), "\(run.log)")
         run.expectNothingLeft(of: server)
     }
 
@@ -162,6 +207,22 @@ import Testing
         #expect(outcome.killedAfterGrace == [stubborn.pid])
         #expect(stubborn.exitCode == 128 + SIGKILL)
         #expect(InterruptedRun.members(ofGroup: stubborn.pid).isEmpty)
+    }
+
+    /// A server gets stdin, stdout and stderr only: no descriptor of ours (a request cache file, a
+    /// pipe someone waits on) stays open because a server holds it.
+    @Test func aServerInheritsNoOtherOpenFile() throws {
+        let directory = try ServerFixtures.temporaryDirectory("fds")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let held = open(directory.appendingPathComponent("held").path, O_WRONLY | O_CREAT, 0o600)
+        defer { close(held) }
+        #expect(held > 2)
+        let log = directory.appendingPathComponent("log")
+        let process = try ServerProcess(executable: "sh", arguments: ["-c", "ls /proc/$$/fd; true"], logURL: log)
+        #expect(InterruptedRun.wait(10) { !process.isRunning })
+        #expect(process.exitCode == 0)
+        let listed = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").sorted()
+        #expect(listed == ["0", "1", "2"])
     }
 
     @Test(arguments: [

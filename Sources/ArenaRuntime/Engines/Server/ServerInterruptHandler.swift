@@ -39,15 +39,15 @@ private func recordInterrupt(_ signalNumber: Int32) {
     errno = savedErrno
 }
 
-/// Ctrl-C and SIGTERM handling for commands that start servers: stop every server, then exit.
+/// Ctrl-C, SIGTERM and SIGHUP handling for commands that start servers: stop every server, then exit.
 ///
-/// On the first SIGINT or SIGTERM no further server starts; containers get `docker stop --time
-/// <grace>` and other servers SIGTERM to their process group, at once; whatever still runs after the
-/// grace period is SIGKILLed; containers are removed (`docker rm -f`); the process exits with 130
-/// (SIGINT) or 143 (SIGTERM) once no process of any server's group is left. A second SIGINT or
-/// SIGTERM while that runs stops the waiting: everything is killed at once. Anything the rest of the
-/// program prints after the signal (errors from requests to the servers being stopped) is discarded;
-/// an `exit` elsewhere waits until the servers are stopped.
+/// On the first SIGINT, SIGTERM or SIGHUP (the terminal closed) no further server starts;
+/// containers get `docker stop --time <grace>` and other servers SIGTERM to their process group, at
+/// once; whatever still runs after the grace period is SIGKILLed; containers are removed (`docker
+/// rm -f`); the process exits with 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP) once no process of
+/// any server's group is left. A second signal while that runs stops the waiting: everything is
+/// killed at once. Anything the rest of the program prints after the signal (errors from requests
+/// to the servers being stopped) is discarded; an `exit` elsewhere waits until the servers are stopped.
 ///
 /// The signal handler only writes a byte to a pipe; a thread of its own reads it, so a busy or
 /// blocked thread pool never delays the shutdown.
@@ -55,8 +55,9 @@ public enum ServerInterruptHandler {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var installed = false
 
-    /// Installs the handlers once. `grace`: seconds between SIGTERM and SIGKILL; nil reads
-    /// `ARENA_STOP_GRACE` (default 30 s; a value that is not a number is reported and the default used).
+    /// Installs the handlers (SIGINT, SIGTERM, SIGHUP) once. `grace`: seconds between SIGTERM and
+    /// SIGKILL; nil reads `ARENA_STOP_GRACE` (default 30 s; a value that is not a number is reported
+    /// and the default used).
     public static func install(grace: Double? = nil) {
         lock.withLock {
             guard !installed else { return }
@@ -86,7 +87,7 @@ public enum ServerInterruptHandler {
             action.sa_flags = SA_RESTART
             var unblock = sigset_t()
             sigemptyset(&unblock)
-            for signalNumber in [SIGINT, SIGTERM] {
+            for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
                 _ = sigaction(signalNumber, &action, nil)
                 sigaddset(&unblock, signalNumber)
             }
@@ -121,7 +122,10 @@ public enum ServerInterruptHandler {
         let registry = ServerProcessRegistry.shared
         let running = registry.beginShutdown()
         InterruptConsole.takeOver()
-        let name = signalNumber == SIGINT ? "SIGINT" : signalNumber == SIGTERM ? "SIGTERM" : "signal \(signalNumber)"
+        // Ctrl-C also ends a `| tee` reading our output: writing to it must not kill us (SIGPIPE)
+        // before the servers are stopped. Only this thread writes to the original stderr from now on.
+        signal(SIGPIPE, SIG_IGN)
+        let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][signalNumber] ?? "signal \(signalNumber)"
         let servers = running == 1 ? "1 server" : "\(running) servers"
         InterruptConsole.say("arena-script: interrupted (\(name)); stopping \(servers): SIGTERM, up to \(PythonFloat.repr(grace)) s, "
             + "then SIGKILL (Ctrl-C again to kill them now)")

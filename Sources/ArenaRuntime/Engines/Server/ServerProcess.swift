@@ -31,9 +31,10 @@ public final class ServerProcess: @unchecked Sendable {
     private var exitStatus: Int32?
 
     /// Starts `executable` (looked up on the PATH of the child's environment when it has no slash) with `arguments`. The child
-    /// inherits this process's environment plus `environment`, an empty signal mask and default
-    /// signal handlers (so SIGTERM reaches it whatever thread spawned it). Once an interrupt has begun
-    /// stopping servers, no process starts: `ServerProcessError.interrupted`.
+    /// inherits this process's environment plus `environment`, no open file other than stdin
+    /// (/dev/null), stdout and stderr (the log), an empty signal mask and default signal handlers
+    /// (so SIGTERM reaches it whatever thread spawned it). Once an interrupt has begun stopping
+    /// servers, no process starts: `ServerProcessError.interrupted`.
     public convenience init(executable: String, arguments: [String], environment: [String: String] = [:], logURL: URL) throws {
         try self.init(executable: executable, arguments: arguments, environment: environment, logURL: logURL, registry: .shared)
     }
@@ -59,6 +60,8 @@ public final class ServerProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, logFD, 1)
         posix_spawn_file_actions_adddup2(&actions, logFD, 2)
+        // Nothing else this process has open (request cache, sockets, pipes) goes to the server.
+        _ = Self.addCloseFrom?(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -107,6 +110,12 @@ public final class ServerProcess: @unchecked Sendable {
         pid = child
         registry?.attach(self)
     }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc module does
+    /// not declare it), found at run time; nil where the C library lacks it.
+    private static let addCloseFrom: AddCloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
 
     /// The `--name` of `docker run ... --name NAME ... IMAGE`, when this is one.
     static func containerName(executable: String, arguments: [String]) -> String? {
