@@ -158,6 +158,27 @@ import Testing
         run.expectNothingLeft(of: server)
     }
 
+    /// arena-script itself killed (SIGKILL: no handler runs): its guardian process stops the server,
+    /// with `docker stop` and `docker rm -f` for a container.
+    @Test(arguments: [vllm, docker])
+    func aServerOutlivesNoArenaScriptKilledWithSIGKILL(engine: String) throws {
+        let run = try InterruptedRun("sigkill", engine: engine, grace: 1)
+        defer { run.cleanUp() }
+        let (process, server) = try Self.startFlowing(run)
+        #expect(kill(process.pid, SIGKILL) == 0)
+        #expect(ResumeAfterKillTests.waitForExit(process, within: 10) == 128 + SIGKILL)
+        let stopped = InterruptedRun.wait(15) {
+            InterruptedRun.members(ofGroup: server.pid).isEmpty && server.marks.allSatisfy { InterruptedRun.processes(containing: $0).isEmpty }
+        }
+        #expect(stopped, "the server of a killed arena-script still runs")
+        if engine == Self.docker {
+            let name = server.marks[0]
+            #expect(InterruptedRun.wait(10) { run.stand.argvLines.contains(["docker", "rm", "-f", name]) })
+            #expect(run.stand.argvLines.contains(["docker", "stop", "--time", "1", name]))
+        }
+        run.expectNothingLeft(of: server)
+    }
+
     @Test func ctrlCWhileTheServerIsStartingStopsIt() throws {
         let run = try InterruptedRun("starting", engine: Self.vllm, grace: 5, extra: ["FAKE_SLOW_START": "30"])
         defer { run.cleanUp() }

@@ -3,9 +3,10 @@ import Foundation
 import Glibc
 #endif
 
-/// Every server process still running, so an interrupt can stop them all.
+/// Every server process still running, so an interrupt can stop them all. The shared registry
+/// also tells a `ServerGuardian` about them, which stops them if this process dies without doing so.
 final class ServerProcessRegistry: @unchecked Sendable {
-    static let shared = ServerProcessRegistry()
+    static let shared = ServerProcessRegistry(guarded: true)
 
     /// A running server: its process group (led by `pid`) and, for `docker run`, the container.
     struct Entry: Sendable {
@@ -35,6 +36,13 @@ final class ServerProcessRegistry: @unchecked Sendable {
     private var nextCleanup = 0
     private var shuttingDown = false
     private var hurried = false
+    /// Whether a `ServerGuardian` watches this registry's servers (started with the first one).
+    private let guarded: Bool
+    private var guardian: ServerGuardian?
+
+    init(guarded: Bool = false) {
+        self.guarded = guarded
+    }
 
     /// Runs `spawn` (which starts a process and describes it) under the lock, unless a shutdown has
     /// begun: then nothing starts and the result is nil. Otherwise the spawn status.
@@ -42,7 +50,14 @@ final class ServerProcessRegistry: @unchecked Sendable {
         lock.withLock {
             guard !shuttingDown else { return nil }
             let (status, entry) = spawn()
-            if let entry { entries[entry.pid] = entry }
+            if let entry {
+                entries[entry.pid] = entry
+                if guarded, guardian == nil {
+                    guardian = ServerGuardian(environment: entry.environment,
+                                              grace: (try? ServerStopGrace.fromEnvironment(entry.environment)) ?? ServerStopGrace.defaultSeconds)
+                }
+                guardian?.track(group: entry.pid, container: entry.containerName)
+            }
             return status
         }
     }
@@ -56,7 +71,9 @@ final class ServerProcessRegistry: @unchecked Sendable {
 
     func remove(_ pid: pid_t) {
         lock.withLock {
-            entries.removeValue(forKey: pid)
+            if let entry = entries.removeValue(forKey: pid) {
+                guardian?.forget(group: pid, container: entry.containerName)
+            }
             handles.removeValue(forKey: pid)
         }
     }
