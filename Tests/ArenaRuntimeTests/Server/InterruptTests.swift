@@ -10,8 +10,9 @@ import Testing
     static let docker = "vllm(image: \"\(InterruptedRun.pinnedImage)\", concurrency: 2, batch_size: 1)"
 
     /// Starts the run and waits until the server has answered `answers` prompts.
-    static func startFlowing(_ run: InterruptedRun, answers: Int = 20, output: URL? = nil) throws -> (ServerProcess, (pid: Int32, marks: [String])) {
-        let process = try run.start(output: output)
+    static func startFlowing(_ run: InterruptedRun, answers: Int = 20, output: URL? = nil,
+                             start: ((InterruptedRun) throws -> ServerProcess)? = nil) throws -> (ServerProcess, (pid: Int32, marks: [String])) {
+        let process = try start?(run) ?? run.start(output: output)
         let server = run.server(within: 60)
         let flowing = InterruptedRun.wait(60) { run.answered.count >= answers || !process.isRunning }
         guard let server, flowing, process.isRunning else {
@@ -51,6 +52,27 @@ import Testing
         #expect(answeredBefore.union(answeredByRerun).count == InterruptedRun.requests)
         let sentTwice = answeredBefore.intersection(answeredByRerun).count
         #expect(sentTwice <= 2, "\(sentTwice) prompts answered before the interrupt were sent again")
+    }
+
+    /// `for e in ...; do arena-script run $e; done` and Ctrl-C: arena-script ends by SIGINT itself
+    /// (after stopping its server), so bash knows the command was interrupted and ends the loop
+    /// instead of starting the next run.
+    @Test func ctrlCEndsAShellLoopRunningArenaScript() throws {
+        let run = try InterruptedRun("loop", engine: Self.vllm, grace: 5)
+        defer { run.cleanUp() }
+        let binary = try ResumeAfterKillTests.arenaScript()
+        let (shell, server) = try Self.startFlowing(run) { run in
+            try ServerProcess(executable: "/bin/bash", arguments: [
+                "-c", "cd \"$0\" && for i in 1 2; do \"$1\" run --offline --no-git experiments/run.arena; echo \"run $i: $?\" >> after.txt; done",
+                run.directory.path, binary,
+            ], environment: run.stand.environment, logURL: run.logFile)
+        }
+        #expect(kill(-shell.pid, SIGINT) == 0)
+        #expect(ResumeAfterKillTests.waitForExit(shell, within: 30) == 130, "\(run.log)")
+        let after = (try? String(contentsOf: run.directory.appendingPathComponent("after.txt"), encoding: .utf8)) ?? ""
+        #expect(after.isEmpty, "the loop went on: \(after)")
+        #expect(run.log.contains("arena-script: servers stopped; exiting with status 130"))
+        run.expectNothingLeft(of: server)
     }
 
     @Test func sigtermStopsAContainerWithDockerStopAndRemovesIt() throws {

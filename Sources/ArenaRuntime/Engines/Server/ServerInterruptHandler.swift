@@ -44,8 +44,8 @@ private func recordInterrupt(_ signalNumber: Int32) {
 /// On the first SIGINT, SIGTERM or SIGHUP (the terminal closed) no further server starts;
 /// containers get `docker stop --time <grace>` and other servers SIGTERM to their process group, at
 /// once; whatever still runs after the grace period is SIGKILLed; containers are removed (`docker
-/// rm -f`); the process exits with 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP) once no process of
-/// any server's group is left. A second signal while that runs stops the waiting: everything is
+/// rm -f`); once no process of any server's group is left, the process ends by the same signal
+/// (status 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). A second signal while that runs stops the waiting: everything is
 /// killed at once. Anything the rest of the program prints after the signal (errors from requests
 /// to the servers being stopped) is discarded; an `exit` elsewhere waits until the servers are stopped.
 ///
@@ -117,7 +117,7 @@ public enum ServerInterruptHandler {
         }
     }
 
-    /// Stops every server and ends the process with 128 + signal. Never returns.
+    /// Stops every server and ends the process by the signal (status 128 + signal). Never returns.
     private static func shutDown(signal signalNumber: Int32, grace: Double) {
         let registry = ServerProcessRegistry.shared
         let running = registry.beginShutdown()
@@ -140,6 +140,23 @@ public enum ServerInterruptHandler {
         }
         killChildren()
         InterruptConsole.say("arena-script: servers stopped; exiting with status \(128 + signalNumber)")
+        endBy(signal: signalNumber)
+    }
+
+    /// Ends the process by the signal itself, with its default action, as a program without a
+    /// handler would have ended: the shell shows status 128 + signal, and a shell loop running
+    /// arena-script sees it was interrupted and stops too. `_exit(128 + signal)` if that fails.
+    private static func endBy(signal signalNumber: Int32) -> Never {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = SIG_DFL
+        sigemptyset(&action.sa_mask)
+        _ = sigaction(signalNumber, &action, nil)
+        var only = sigset_t()
+        sigemptyset(&only)
+        sigaddset(&only, signalNumber)
+        pthread_sigmask(SIG_UNBLOCK, &only, nil)
+        _ = kill(getpid(), signalNumber)
+        Thread.sleep(forTimeInterval: 1)
         _exit(128 + signalNumber)
     }
 
@@ -162,7 +179,7 @@ public enum ServerInterruptHandler {
     }
 
     /// Registered with atexit: once a signal has arrived, an exit elsewhere (the run failing because
-    /// its server was stopped) waits; the shutdown thread ends the process with `_exit`.
+    /// its server was stopped) waits; the shutdown thread ends the process.
     private static func holdExitWhileStopping() {
         guard firstInterruptSignal != 0 || ServerProcessRegistry.shared.isShuttingDown else { return }
         while true { sleep(60) }
