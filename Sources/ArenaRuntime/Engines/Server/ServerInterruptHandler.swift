@@ -107,7 +107,13 @@ public enum ServerInterruptHandler {
             if !started {
                 started = true
                 let signalNumber = Int32(byte)
-                let worker = Thread { shutDown(signal: signalNumber, grace: grace) }
+                let running = ServerProcessRegistry.shared.beginShutdown()
+                InterruptConsole.takeOver()
+                // Ctrl-C also ends a `| tee` reading our output: writing to it must not kill us
+                // (SIGPIPE) before the servers are stopped. From now on only the interrupt threads
+                // write to the original stderr, and they look at what write returns.
+                signal(SIGPIPE, SIG_IGN)
+                let worker = Thread { shutDown(signal: signalNumber, running: running, grace: grace) }
                 worker.name = "arena-shutdown"
                 worker.start()
             } else {
@@ -117,14 +123,10 @@ public enum ServerInterruptHandler {
         }
     }
 
-    /// Stops every server and ends the process by the signal (status 128 + signal). Never returns.
-    private static func shutDown(signal signalNumber: Int32, grace: Double) {
+    /// Stops every server (`running` of them when the signal came) and ends the process by the signal
+    /// (status 128 + signal). Never returns.
+    private static func shutDown(signal signalNumber: Int32, running: Int, grace: Double) {
         let registry = ServerProcessRegistry.shared
-        let running = registry.beginShutdown()
-        InterruptConsole.takeOver()
-        // Ctrl-C also ends a `| tee` reading our output: writing to it must not kill us (SIGPIPE)
-        // before the servers are stopped. Only this thread writes to the original stderr from now on.
-        signal(SIGPIPE, SIG_IGN)
         let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][signalNumber] ?? "signal \(signalNumber)"
         let servers = running == 1 ? "1 server" : "\(running) servers"
         InterruptConsole.say("arena-script: interrupted (\(name)); stopping \(servers): SIGTERM, up to \(PythonFloat.repr(grace)) s, "
