@@ -13,6 +13,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("hubmodel", "bring a model from a loopback Hub into a cache folder: cold, warm, rebuilt"),
     ("scoring", "native scorer CPU time per prompt against a completions server (SPEC.json as run_lm_eval.py)"),
     ("serve", "loglikelihood requests/s through arena-script serve over loopback HTTP vs direct"),
+    ("interrupt", "ms from Ctrl-C (and from a second Ctrl-C) to arena-script's exit with its server stopped"),
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
@@ -45,6 +46,11 @@ case "scoring":
     try await ScoringBench.run(Array(args.dropFirst()))
 case "serve":
     try await ServeBench.run(Array(args.dropFirst()))
+case "interrupt":
+    do { try await InterruptBench.run(Array(args.dropFirst())) } catch {
+        FileHandle.standardError.write(Data("arena-bench interrupt: \(error)\n".utf8))
+        exit(1)
+    }
 default:
     FileHandle.standardError.write(Data("arena-bench: unknown benchmark '\(name)'\n".utf8))
     exit(2)
