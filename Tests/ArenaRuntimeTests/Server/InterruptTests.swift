@@ -252,6 +252,31 @@ import Testing
         #expect(InterruptedRun.members(ofGroup: stubborn.pid).isEmpty)
     }
 
+    /// A server's worker that left its process group (`setsid`, as some launchers do) is stopped
+    /// with it: by `ServerProcess.stop` (a session's own stop) and by the interrupt's `stopAll`.
+    @Test(arguments: [false, true])
+    func aDescendantThatLeftTheServersGroupIsStoppedWithIt(throughInterrupt: Bool) throws {
+        let directory = try ServerFixtures.temporaryDirectory("setsid")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pidFile = directory.appendingPathComponent("stray.pid")
+        let registry = ServerProcessRegistry()
+        let server = try ServerProcess(executable: "sh", arguments: ["-c", "setsid sh -c 'echo $$ > \"$0\"; exec sleep 60' \"$0\" & wait", pidFile.path],
+                                       logURL: directory.appendingPathComponent("log"), registry: registry)
+        #expect(InterruptedRun.wait(10) { ((try? String(contentsOf: pidFile, encoding: .utf8)) ?? "").hasSuffix("\n") })
+        let text = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let stray = try #require(Int32(text))
+        #expect(ServerFixtures.isAlive(stray))
+        #expect(!InterruptedRun.members(ofGroup: server.pid).contains(stray), "the worker is still in the server's group")
+        if throughInterrupt {
+            #expect(registry.stopAll(grace: 5).leftBehind.isEmpty)
+        } else {
+            server.stop(grace: 5)
+        }
+        #expect(InterruptedRun.wait(5) { !ServerFixtures.isAlive(stray) }, "the worker \(stray) still runs")
+        #expect(!server.isRunning)
+        _ = kill(stray, SIGKILL)
+    }
+
     /// A server gets stdin, stdout and stderr only: no descriptor of ours (a request cache file, a
     /// pipe someone waits on) stays open because a server holds it.
     @Test func aServerInheritsNoOtherOpenFile() throws {

@@ -168,7 +168,7 @@ public enum ServerInterruptHandler {
         let me = getpid()
         let deadline = Date().addingTimeInterval(3)
         while Date() < deadline {
-            let children = ServerProcessRegistry.liveProcesses().filter { $0.parent == me }
+            let children = ProcessTable.live().filter { $0.parent == me }
             var status: Int32 = 0
             while waitpid(-1, &status, WNOHANG) > 0 {}
             if children.isEmpty { return }

@@ -129,6 +129,7 @@ public final class ServerProcess: @unchecked Sendable {
     /// A process nobody stopped does not outlive its handle: its group is killed and it is reaped.
     deinit {
         if exitCode == nil {
+            ProcessTable.signal(ProcessTable.strays(of: [pid]), SIGKILL)
             _ = kill(-pid, SIGKILL)
             var status: Int32 = 0
             _ = waitpid(pid, &status, 0)
@@ -147,17 +148,25 @@ public final class ServerProcess: @unchecked Sendable {
     public var isRunning: Bool { exitCode == nil }
 
     /// SIGTERM to the process group, up to `grace` seconds to exit, then SIGKILL; waits until reaped.
-    /// Returns true when SIGKILL was needed.
+    /// Descendants that left the group (`setsid`) get the same signals. Returns true when SIGKILL
+    /// was needed.
     @discardableResult
     public func stop(grace: Double = 10) -> Bool {
         guard isRunning else { return false }
+        let strays = ProcessTable.strays(of: [pid])
         _ = kill(-pid, SIGTERM)
+        ProcessTable.signal(strays, SIGTERM)
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline {
-            if !isRunning { killGroup(); return false }
+            if !isRunning {
+                killGroup()
+                ProcessTable.signal(strays, SIGKILL)
+                return false
+            }
             Thread.sleep(forTimeInterval: 0.02)
         }
         killGroup()
+        ProcessTable.signal(strays, SIGKILL)
         lock.withLock { if exitStatus == nil { reapLocked(blocking: true) } }
         return true
     }

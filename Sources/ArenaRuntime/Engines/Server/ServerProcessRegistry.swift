@@ -21,7 +21,8 @@ final class ServerProcessRegistry: @unchecked Sendable {
         var stopped: Int
         /// Process groups still running when the grace period ended (or when told to hurry), then killed.
         var killedAfterGrace: [pid_t]
-        /// Groups with a process left even after SIGKILL and the final wait (none expected).
+        /// Groups with a process left even after SIGKILL and the final wait, and descendants that had
+        /// left their group and are still alive (none expected).
         var leftBehind: [pid_t]
     }
 
@@ -111,7 +112,8 @@ final class ServerProcessRegistry: @unchecked Sendable {
     /// other tests; registered cleanups then do not run). Containers get `docker stop --time <grace>`
     /// while other servers get SIGTERM to their process group, all at once; a group still running
     /// after `grace` seconds is SIGKILLed. Then `docker rm -f` for each container, the registered
-    /// cleanups, SIGKILL to every group, and a wait until no process of any group is left.
+    /// cleanups, SIGKILL to every group, and a wait until no process of any group is left. A server's
+    /// descendants that left its group (`setsid`) get the same signals as the group.
     /// After `hurry()` nothing is waited for: the groups are killed and containers removed at once.
     @discardableResult
     func stopAll(grace: Double, only: Set<pid_t>? = nil) -> StopOutcome {
@@ -124,17 +126,20 @@ final class ServerProcessRegistry: @unchecked Sendable {
         let containers = selected.filter { $0.containerName != nil }
         let groups = selected.filter { $0.containerName == nil }.map(\.pid)
         let started = Date()
+        // Descendants that left their server's group (setsid) get the same signals.
+        let strays = ProcessTable.strays(of: selected.map(\.pid))
 
         var tools = containers.compactMap { entry in
             entry.containerName.flatMap { Self.tool(["stop", "--time", String(Int(grace.rounded(.up))), $0], environment: entry.environment) }
         }
         for pid in groups { _ = kill(-pid, SIGTERM) }
+        ProcessTable.signal(strays, SIGTERM)
         var killedAfterGrace: [pid_t] = []
         var groupsKilled = false
         while true {
             reap(selected)
             let elapsed = Date().timeIntervalSince(started)
-            let alive = Set(Self.liveGroups().filter { groups.contains($0) })
+            let alive = Set(ProcessTable.liveGroups().filter { groups.contains($0) })
             if !groupsKilled, elapsed >= grace || isHurried {
                 killedAfterGrace = groups.filter { alive.contains($0) }
                 for pid in killedAfterGrace { _ = kill(-pid, SIGKILL) }
@@ -160,8 +165,8 @@ final class ServerProcessRegistry: @unchecked Sendable {
         var left = pids
         while true {
             reap(selected)
-            let alive = Set(Self.liveGroups())
-            left = pids.filter { alive.contains($0) }
+            let alive = Set(ProcessTable.liveGroups())
+            left = pids.filter { alive.contains($0) } + ProcessTable.signal(strays, SIGKILL).map(\.pid)
             if left.isEmpty || Date() >= deadline { break }
             for pid in left { _ = kill(-pid, SIGKILL) }
             Thread.sleep(forTimeInterval: 0.02)
@@ -188,34 +193,5 @@ final class ServerProcessRegistry: @unchecked Sendable {
     private static func tool(_ arguments: [String], environment: [String: String]) -> ServerProcess? {
         try? ServerProcess(executable: "docker", arguments: arguments, environment: environment,
                            logURL: URL(fileURLWithPath: "/dev/null"), registry: nil)
-    }
-
-    /// A process as /proc/<pid>/stat shows it.
-    struct ProcessStat: Sendable, Equatable {
-        var pid: pid_t
-        var state: Character
-        var parent: pid_t
-        var group: pid_t
-    }
-
-    /// Every process on the machine that is not a zombie.
-    static func liveProcesses() -> [ProcessStat] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return names.compactMap { name -> ProcessStat? in
-            guard let pid = pid_t(name), let stat = Self.stat(pid), stat.state != "Z", stat.state != "X" else { return nil }
-            return stat
-        }
-    }
-
-    /// The process groups that have at least one process that is not a zombie.
-    static func liveGroups() -> [pid_t] { Array(Set(liveProcesses().map(\.group))) }
-
-    /// Fields 1 to 5 of /proc/<pid>/stat (the command name in parentheses may hold spaces).
-    static func stat(_ pid: pid_t) -> ProcessStat? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count >= 3, let state = fields[0].first, let parent = pid_t(fields[1]), let group = pid_t(fields[2]) else { return nil }
-        return ProcessStat(pid: pid, state: state, parent: parent, group: group)
     }
 }
