@@ -50,6 +50,7 @@ public struct LockService: Sendable {
         var resolver = LockResolver(hub: HubRevisionResolver(endpoint: .fromEnvironment(env), client: client),
                                     registry: RegistryDigestResolver(endpoints: try .fromEnvironment(env), client: client))
         if let taskCatalog { resolver.taskCatalog = taskCatalog }
+        resolver.lmEval = .fromEnvironment(env)
         return LockService(resolver: resolver)
     }
 

@@ -82,7 +82,8 @@ public enum LockfileReader {
             batchSize: try f.optionalInt(p + ["batch_size"]), harness: try f.optionalString(p + ["harness"]),
             threads: try f.optionalInt(p + ["threads"]))
         return LockedEngine(spec: spec, imageDigest: try f.optionalString(p + ["image_digest"]),
-                            pinnedImage: try f.optionalString(p + ["image_pinned"]))
+                            pinnedImage: try f.optionalString(p + ["image_pinned"]),
+                            harnessVersion: try f.optionalString(p + ["harness_version"]))
     }
 
     private static func dataset(_ f: inout Fields, key: String) throws -> LockedDataset {

@@ -87,6 +87,7 @@ public enum LockfileWriter {
         out.add("concurrency", s.concurrency.map(LockValue.int))
         out.add("batch_size", s.batchSize.map(LockValue.int))
         out.add("harness", s.harness.map(LockValue.string))
+        out.add("harness_version", e.harnessVersion.map(LockValue.string))
         out.add("threads", s.threads.map(LockValue.int))
         return out.entries
     }

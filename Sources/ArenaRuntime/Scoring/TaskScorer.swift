@@ -109,7 +109,7 @@ public struct TaskScorer: Sendable {
             case let .generation(context, settings):
                 generation.append((index, GenerationRequest(
                     prompt: context, until: settings.until, maxTokens: settings.maxGenToks ?? options.maxGenToks,
-                    temperature: settings.temperature ?? 0, seed: options.generationSeed)))
+                    temperature: settings.temperature ?? 0, seed: options.generationSeed, topK: settings.topK, topP: settings.topP)))
             }
         }
         var responses = [ModelResponse?](repeating: nil, count: requests.count)

@@ -196,11 +196,12 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
 
     public func generate(_ requests: [GenerationRequest]) async throws -> [GenerationResult] {
         // Requests that share generation settings travel together, `batchSize` prompts per call.
-        struct Group: Hashable { let until: [String]; let maxTokens: Int; let temperature: Double; let seed: Int? }
+        struct Group: Hashable { let until: [String]; let maxTokens: Int; let temperature: Double; let seed: Int?; let topK: Int?; let topP: Double? }
         var order: [Group] = []
         var members: [Group: [Int]] = [:]
         for (index, request) in requests.enumerated() {
-            let key = Group(until: request.until, maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed)
+            let key = Group(until: request.until, maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed,
+                            topK: request.topK, topP: request.topP)
             if members[key] == nil { order.append(key) }
             members[key, default: []].append(index)
         }
@@ -230,6 +231,8 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 "seed": .int(job.group.seed ?? configuration.seed),
             ]
             if !job.group.until.isEmpty { body["stop"] = .array(job.group.until.map { .string($0) }) }
+            if let topK = job.group.topK { body["top_k"] = .int(topK) }
+            if let topP = job.group.topP { body["top_p"] = .double(topP) }
             return .object(body)
         }
         let answers = try await postCompletions(bodies, prompts: requests.count)
