@@ -142,7 +142,7 @@ public struct TaskScorer: Sendable {
                 let values = rows.compactMap { $0.metrics[metric] }
                 guard !values.isEmpty else { continue }
                 out["\(metric),\(filter)"] = .value(Aggregation.mean(values))
-                out["\(metric)_stderr,\(filter)"] = Aggregation.meanStderr(values).map { .value($0) } ?? .notAvailable
+                out[TaskSignatures.stderrKey(of: "\(metric),\(filter)")] = Aggregation.meanStderr(values).map { .value($0) } ?? .notAvailable
             }
         }
         return out
