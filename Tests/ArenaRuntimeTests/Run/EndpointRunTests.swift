@@ -80,4 +80,25 @@ import Testing
             }
         }
     }
+
+    /// SGLang has no /tokenize: loglikelihoods are scored with the model's own tokenizer.json. Both
+    /// stand-ins serve the tiny model with `arena-script serve`, so the SGLang run (local tokenizer)
+    /// must give exactly what the vLLM run (the server's /tokenize) gives, and the native engine's
+    /// per-document results in-process.
+    @Test func sglangScoresLikelihoodsWithTheModelsOwnTokenizer() async throws {
+        _ = try ResumeAfterKillTests.arenaScript()
+        let sglang = ServerFixtures.binDirectory.appendingPathComponent("python3").path
+        let vllm = ServerFixtures.binDirectory.appendingPathComponent("vllm").path
+        let viaSGLang = try await run(try makeRepository(engineLine: "let engine = sglang(command: \"\(sglang) -m sglang.launch_server\")"))
+        let viaVLLM = try await run(try makeRepository(engineLine: "let engine = vllm(command: \"\(vllm) serve\")"))
+        let inProcess = try await run(try makeRepository(engineLine: "let engine = native(threads: 1)"))
+        #expect(viaSGLang.models.first?.engine.kind == "sglang")
+        #expect(viaSGLang.tasks.map(\.task) == ["arc_easy", "gsm8k"])
+        for ((a, b), c) in zip(zip(viaSGLang.tasks, viaVLLM.tasks), inProcess.tasks) {
+            #expect(a.samples.map { $0["arguments"] } == b.samples.map { $0["arguments"] }, "\(a.task) prompts")
+            #expect(a.samples.map { $0["resps"] } == b.samples.map { $0["resps"] }, "\(a.task) responses")
+            #expect(a.metrics == b.metrics, "\(a.task)")
+            #expect(a.perDocument(a.primaryMetric) == c.perDocument(c.primaryMetric), "\(a.task)")
+        }
+    }
 }

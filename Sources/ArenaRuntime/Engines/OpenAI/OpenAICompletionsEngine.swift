@@ -212,14 +212,12 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 jobs.append((key, Array(indices[start..<min(start + configuration.batchSize, indices.count)])))
             }
         }
-        let remote: Bool
-        if case .remote = tokenizerSource { remote = true } else { remote = false }
-        // As lm-eval: with the server's tokenizer, token ids with the context cut from the left to
-        // leave room for the generation.
-        let promptIDs = remote ? try await tokenizeAll(requests.map(\.prompt)) : []
+        // As lm-eval with tokenized requests: token ids with the context cut from the left to leave
+        // room for the generation, from the server's tokenizer or the model's own (SGLang). Never
+        // text, which a server would tokenize with special tokens the loglikelihoods do not have.
+        let promptIDs = try await tokenizeAll(requests.map(\.prompt))
         let bodies = jobs.map { job -> JSONValue in
             let prompts: [JSONValue] = job.indices.map { index in
-                guard remote else { return .string(requests[index].prompt) }
                 let room = max(1, configuration.maxLength - job.group.maxTokens)
                 return .array(promptIDs[index].suffix(room).map { .int($0) })
             }
