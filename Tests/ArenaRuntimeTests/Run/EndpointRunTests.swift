@@ -8,15 +8,20 @@ import Testing
 @Suite struct EndpointRunTests {
     static let repositoryRoot = QuickstartVerifyTests.repositoryRoot
 
-    func makeRepository(engineLine: String, extra: String = "") throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("endpoint-run-\(UUID().uuidString)")
-        let fm = FileManager.default
+    /// A repository with the tiny model and the quickstart data beside `experiments/run.arena`.
+    static func makeRepository(experiment: String) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("run-test-\(UUID().uuidString)")
         for path in ["experiments/data", "models/tiny-llama"] {
             let target = root.appendingPathComponent(path)
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.copyItem(at: Self.repositoryRoot.appendingPathComponent(path), to: target)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(path), to: target)
         }
-        let experiment = """
+        try AtomicFile.write(experiment, to: root.appendingPathComponent("experiments/run.arena"))
+        return root
+    }
+
+    func makeRepository(engineLine: String, extra: String = "") throws -> URL {
+        try Self.makeRepository(experiment: """
             experiment "endpoint-run"
             let tiny = model("../models/tiny-llama")
             \(engineLine)
@@ -24,9 +29,7 @@ import Testing
             let math = dataset(test: "data/word_math_test.jsonl", train: "data/word_math_train.jsonl")
             evaluate(tiny, on: [arc_easy(dataset: science), gsm8k(dataset: math, fewshot: 0, limit: 3)], with: engine)
             \(extra)
-            """
-        try AtomicFile.write(experiment, to: root.appendingPathComponent("experiments/run.arena"))
-        return root
+            """)
     }
 
     func outcome(_ root: URL) async throws -> ExperimentRunner.Outcome {

@@ -6,18 +6,10 @@ import Testing
 /// with `arena-script serve`) for all of the model's tasks, hands them to lm-evaluation-harness
 /// 0.4.13, imports its results, pins its version in the lockfile, and the bundle verifies.
 @Suite(.serialized) struct LMEvalDelegationRunTests {
-    static let repositoryRoot = QuickstartVerifyTests.repositoryRoot
-
     /// A repository with the tiny model, the quickstart data and an experiment over `engineLine`.
     static func makeRepository(engineLine: String) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lm-eval-run-\(UUID().uuidString)")
-        for path in ["experiments/data", "models/tiny-llama"] {
-            let target = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(path), to: target)
-        }
         // Two evaluate calls for the same (model, engine): still one server.
-        let experiment = """
+        try EndpointRunTests.makeRepository(experiment: """
             experiment "delegated"
             let tiny = model("../models/tiny-llama")
             \(engineLine)
@@ -25,9 +17,7 @@ import Testing
             let math = dataset(test: "data/word_math_test.jsonl", train: "data/word_math_train.jsonl")
             evaluate(tiny, on: [arc_easy(dataset: science, fewshot: 1, limit: 8)], with: engine)
             evaluate(tiny, on: [gsm8k(dataset: math, fewshot: 1, limit: 3, generation: ["max_gen_toks": 24])], with: engine)
-            """
-        try AtomicFile.write(experiment, to: root.appendingPathComponent("experiments/run.arena"))
-        return root
+            """)
     }
 
     static func runner(root: URL, python: String) throws -> ExperimentRunner {
