@@ -159,6 +159,11 @@ public struct ExperimentRunner: Sendable {
             facts.append(("git commit", (git.head ?? "none") + (git.dirty ? " (dirty: \(git.dirtyPaths.count) paths)" : "")))
             if let branch = git.branch { facts.append(("branch", branch)) }
         }
+        for engine in lockfile.engines {
+            if let harness = engine.spec.harness, let version = engine.harnessVersion {
+                facts.append(("harness", "\(harness) \(version) (engine '\(engine.spec.key)')"))
+            }
+        }
         facts.append(("seed", String(lockfile.experiment.seed)))
         facts.append(("arena-script", lockfile.toolVersion))
         return facts

@@ -88,8 +88,10 @@ import Testing
         let logs = try FileManager.default.contentsOfDirectory(atPath: delegated.bundle.appendingPathComponent("logs").path)
         let log = try logs.map { try String(contentsOf: delegated.bundle.appendingPathComponent("logs/\($0)"), encoding: .utf8) }.joined()
         #expect(log.contains("local-completions"))
-        let report = try BundleVerifier.verify(lockfile: delegatedRoot.appendingPathComponent("lockfiles/run.lock").path, bundle: delegated.bundle)
-        #expect(report.differences.isEmpty, "\(report.differences)")
+        let report = try String(contentsOf: delegated.bundle.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("lm-eval 0.4.13 (engine 'engine')"))
+        let verification = try BundleVerifier.verify(lockfile: delegatedRoot.appendingPathComponent("lockfiles/run.lock").path, bundle: delegated.bundle)
+        #expect(verification.differences.isEmpty, "\(verification.differences)")
     }
 
     @Test func aDifferentInstalledVersionStopsTheRun() async throws {
