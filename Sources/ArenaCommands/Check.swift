@@ -25,7 +25,7 @@ extension ArenaScriptCommand {
         func run() async throws {
             let useColour = colour ?? (isatty(STDERR_FILENO) == 1)
             let outcome = ExperimentCheck.run(paths: files, colour: useColour, warningsAsErrors: warningsAsErrors)
-            FileHandle.standardError.write(Data(outcome.output.utf8))
+            if !outcome.output.isEmpty { Console.error(outcome.output) }
             if outcome.failed { throw ExitCode(ExitStatus.failed) }
         }
     }

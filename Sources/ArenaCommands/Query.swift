@@ -33,7 +33,7 @@ extension ArenaScriptCommand {
             }
             let identity = EngineIdentity(kind: "endpoint", version: description.version ?? "unknown", model: "\(model)@\(revision)")
             let root = noCache ? nil : (cacheDirectory.map { URL(fileURLWithPath: $0) } ?? RequestCache.defaultRoot())
-            let multi = CurlMultiClient(maxInFlight: concurrency, log: { FileHandle.standardError.write(Data(("arena-script: " + $0 + "\n").utf8)) })
+            let multi = CurlMultiClient(maxInFlight: concurrency, log: { Console.error("arena-script: " + $0) })
             let client = OpenAIServerClient(baseURL: description.baseURL, multi: multi, cache: try ServerEngines.cache(root: root, identity: identity))
             let spec = EngineSpec(key: "endpoint", kind: .endpoint, url: url, concurrency: concurrency, batchSize: batchSize)
             let engine = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: model, engine: spec,
@@ -41,7 +41,7 @@ extension ArenaScriptCommand {
             let results = try await RequestFile.run(items, on: engine)
             try RequestFile.write(results, to: URL(fileURLWithPath: output))
             let counts = client.counts
-            FileHandle.standardError.write(Data("arena-script: \(items.count) requests; \(counts.cached) server requests answered from the cache, \(counts.sent) sent\n".utf8))
+            Console.error("arena-script: \(items.count) requests; \(counts.cached) server requests answered from the cache, \(counts.sent) sent")
         }
     }
 }

@@ -42,7 +42,7 @@ extension ArenaScriptCommand {
                 let runner = ExperimentRunner(lockService: try LockService.fromEnvironment(log: log),
                                               engines: StandardEngineProvider.fromEnvironment(offline: offline, noCache: noCache,
                                                                                                 allowHardwareMismatch: allowHardwareMismatch, log: log),
-                                              datasets: .fromEnvironment(offline: offline), log: log)
+                                              datasets: .fromEnvironment(offline: offline), progress: ProgressReporter(), log: log)
                 outcome = try await runner.run(path: file, options: .init(locked: locked, offline: offline, noGit: noGit,
                                                                           resultsRoot: results.map { URL(fileURLWithPath: $0) }))
             } catch let error as PlanLoadError {

@@ -24,7 +24,7 @@ extension ArenaScriptCommand {
             let served = try ServedModel.native(folder: URL(fileURLWithPath: modelDir), name: name)
             let server = try CompletionServer(served: served, host: host, port: port)
             let bound = try await server.start()
-            FileHandle.standardError.write(Data("arena-script serve: \(served.name) on http://\(host):\(bound)/v1\n".utf8))
+            Console.error("arena-script serve: \(served.name) on http://\(host):\(bound)/v1")
             while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
         }
     }

@@ -167,5 +167,8 @@ enum Experiments {
         #expect(TaskSignatures.lmEvalKey(task: "arc_easy", metric: "acc_norm") == "acc_norm,none")
         #expect(TaskSignatures.lmEvalKey(task: "drop", metric: "f1_stderr") == "f1_stderr,none")
         #expect(TaskSignatures.lmEvalKey(task: "drop", metric: "acc") == nil)
+        #expect(TaskSignatures.stderrKey(of: "exact_match,strict-match") == "exact_match_stderr,strict-match")
+        #expect(TaskSignatures.stderrKey(of: "bleu_max") == "bleu_max_stderr")
+        #expect(TaskSignatures.isStderrKey("acc_stderr,none") && !TaskSignatures.isStderrKey("acc,none"))
     }
 }

@@ -32,7 +32,7 @@ public struct BundleDiff: Sendable {
         var unmatched: [String] = []
         for a in baseline.tasks {
             guard let b = candidate.tasks.first(where: { $0.task == a.task }) else { unmatched.append(a.task); continue }
-            let keys = a.metrics.keys.filter { !$0.contains("_stderr,") && b.metrics[$0] != nil }
+            let keys = a.metrics.keys.filter { !TaskSignatures.isStderrKey($0) && b.metrics[$0] != nil }
             let ordered = [a.primaryMetric].filter(keys.contains) + keys.filter { $0 != a.primaryMetric }.sorted()
             for key in ordered {
                 rows.append(Row(task: a.task, metric: key, baseline: a.metrics[key] ?? .nan, candidate: b.metrics[key] ?? .nan,

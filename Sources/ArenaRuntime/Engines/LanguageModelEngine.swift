@@ -31,13 +31,19 @@ public struct GenerationRequest: Sendable, Hashable {
     public var maxTokens: Int
     public var temperature: Double
     public var seed: Int?
+    /// Sampling cut-offs; nil leaves the server's default. Greedy decoding (temperature 0) ignores them.
+    public var topK: Int?
+    public var topP: Double?
 
-    public init(prompt: String, until: [String], maxTokens: Int = 256, temperature: Double = 0, seed: Int? = nil) {
+    public init(prompt: String, until: [String], maxTokens: Int = 256, temperature: Double = 0, seed: Int? = nil,
+                topK: Int? = nil, topP: Double? = nil) {
         self.prompt = prompt
         self.until = until
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.seed = seed
+        self.topK = topK
+        self.topP = topP
     }
 }
 

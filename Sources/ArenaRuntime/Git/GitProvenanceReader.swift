@@ -3,14 +3,17 @@ import Foundation
 /// Reads the provenance of an experiment file: the repository it lives in and that repository's state.
 public enum GitProvenanceReader {
     /// The repository root and state for `file`, or nil when the file is not inside a git work tree.
-    /// `excluding` is a path relative to the repository root left out of the dirty paths (the lockfile).
-    public static func read(file: URL, excluding: String?) throws -> (root: URL, provenance: GitProvenance)? {
+    /// `excluding` lists paths relative to the repository root left out of the dirty paths (the
+    /// lockfile, and `results/` where run outputs go); one ending in `/` leaves out a whole folder.
+    public static func read(file: URL, excluding: [String]) throws -> (root: URL, provenance: GitProvenance)? {
         let directory = file.deletingLastPathComponent().path
         guard let repo = try GitRepository.discover(containing: directory), let workdir = repo.workdir else { return nil }
         let root = URL(fileURLWithPath: workdir, isDirectory: true)
         let head = try repo.head()
         let remote = try repo.preferredRemote()
-        let dirty = try repo.changedPaths().filter { $0 != excluding }
+        let dirty = try repo.changedPaths().filter { path in
+            !excluding.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
+        }
         let provenance = GitProvenance(head: head.commit, branch: head.branch, detached: head.detached,
                                        remoteName: remote?.name, remoteURL: remote?.url.map(stripCredentials),
                                        dirtyPaths: dirty)

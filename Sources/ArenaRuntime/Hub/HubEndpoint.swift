@@ -2,7 +2,7 @@ import Foundation
 
 /// Where the Hugging Face Hub is and how to authenticate, read from the environment the way
 /// huggingface_hub does. The token is only ever sent as a header; it is never printed.
-public struct HubEndpoint: Sendable {
+public struct HubEndpoint: Sendable, CustomStringConvertible {
     public static let defaultURL = "https://huggingface.co"
 
     /// Base URL without a trailing slash.
@@ -48,6 +48,8 @@ public struct HubEndpoint: Sendable {
         let t = s.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: "").trimmingCharacters(in: .whitespaces)
         return t.isEmpty ? nil : t
     }
+
+    public var description: String { "HubEndpoint(\(baseURL), token: \(token == nil ? "none" : "set"))" }
 
     var authorizationHeaders: [String: String] {
         token.map { ["Authorization": "Bearer \($0)"] } ?? [:]

@@ -1,9 +1,8 @@
 import Foundation
 
-/// Where the Hub is and how to authenticate, read like huggingface_hub reads them: `HF_ENDPOINT`
-/// (default https://huggingface.co), `HF_TOKEN` (or `HUGGING_FACE_HUB_TOKEN`, or the token file at
-/// `HF_TOKEN_PATH` / `$HF_HOME/token` / `~/.cache/huggingface/token`). The token is only ever put
-/// in an Authorization header; `description` never shows it.
+/// Where the Hub is and how to authenticate for file downloads (read from the environment through
+/// `HubEndpoint`, as huggingface_hub reads it). The token is only ever put in an Authorization
+/// header; `description` never shows it.
 public struct HubAuth: Sendable, CustomStringConvertible {
     public let endpoint: String
     private let token: String?
@@ -16,17 +15,10 @@ public struct HubAuth: Sendable, CustomStringConvertible {
         self.token = (cleaned?.isEmpty ?? true) ? nil : cleaned
     }
 
+    /// The endpoint and token exactly as `lock` reads them (`HubEndpoint.fromEnvironment`).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> HubAuth {
-        let endpoint = environment["HF_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://huggingface.co"
-        if let token = environment["HF_TOKEN"] ?? environment["HUGGING_FACE_HUB_TOKEN"], !token.isEmpty {
-            return HubAuth(endpoint: endpoint, token: token)
-        }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let tokenPath = environment["HF_TOKEN_PATH"]
-            ?? environment["HF_HOME"].map { $0 + "/token" }
-            ?? home + "/.cache/huggingface/token"
-        let fileToken = try? String(contentsOfFile: tokenPath, encoding: .utf8)
-        return HubAuth(endpoint: endpoint, token: fileToken)
+        let hub = HubEndpoint.fromEnvironment(environment)
+        return HubAuth(endpoint: hub.baseURL, token: hub.token)
     }
 
     public var hasToken: Bool { token != nil }

@@ -16,6 +16,8 @@ public enum LockError: Error, CustomStringConvertible, Equatable {
     case resolutionFailed([String])
     /// `--locked`/`--offline` need the existing lockfile, and it does not parse.
     case unreadableLockfile(String)
+    /// `harness: "lm-eval"` but the python that runs it has no lm_eval package.
+    case harnessNotInstalled(engine: String, python: String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,9 @@ public enum LockError: Error, CustomStringConvertible, Equatable {
             return "\(messages.count) names could not be resolved:\n" + messages.map { "  - \($0)" }.joined(separator: "\n")
         case let .unreadableLockfile(message):
             return message
+        case let .harnessNotInstalled(engine, python):
+            return "engine '\(engine)': harness \"lm-eval\" needs lm-evaluation-harness, which \(python) does not have; "
+                + "install it there (pip install \"lm-eval[api]\") or set \(LMEvalInstallation.environmentVariable) to a python that has it"
         }
     }
 }

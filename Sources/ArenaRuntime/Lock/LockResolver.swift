@@ -7,11 +7,15 @@ public struct LockResolver: Sendable {
     public var hub: HubRevisionResolver
     public var registry: RegistryDigestResolver
     public var taskCatalog: TaskLockCatalog
+    /// The lm-evaluation-harness whose version engines with `harness: "lm-eval"` pin.
+    public var lmEval: LMEvalInstallation
 
-    public init(hub: HubRevisionResolver, registry: RegistryDigestResolver, taskCatalog: @escaping TaskLockCatalog = { name in try TaskCatalog.lockEntry(name: name) }) {
+    public init(hub: HubRevisionResolver, registry: RegistryDigestResolver, taskCatalog: @escaping TaskLockCatalog = { name in try TaskCatalog.lockEntry(name: name) },
+                lmEval: LMEvalInstallation = .fromEnvironment()) {
         self.hub = hub
         self.registry = registry
         self.taskCatalog = taskCatalog
+        self.lmEval = lmEval
     }
 
     public struct Context: Sendable {
@@ -52,6 +56,7 @@ public struct LockResolver: Sendable {
                 locked.imageDigest = resolved.digest
                 locked.pinnedImage = resolved.pinned
             }
+            if e.harness == "lm-eval" { locked.harnessVersion = try session.lmEvalVersion(engine: e.key) }
             lock.engines.append(locked)
         }
 
@@ -130,6 +135,7 @@ public struct LockResolver: Sendable {
         let context: LockResolver.Context
         var hubCache: [String: String] = [:]
         var imageCache: [String: ResolvedImage] = [:]
+        var lmEvalVersion: String??
         var missing: [String] = []
 
         init(resolver: LockResolver, context: LockResolver.Context) {
@@ -211,6 +217,17 @@ public struct LockResolver: Sendable {
                 return previous.taskDatasets.first { $0.id == id && $0.revision == revision }?.sha
                     ?? previous.datasets.first { $0.source == .hub && $0.id == id && $0.revision == revision }?.sha
             }
+        }
+
+        /// The installed lm-eval's version; without one, the version the previous lockfile pinned
+        /// for this engine (so that a machine without lm-eval can still check a lockfile).
+        mutating func lmEvalVersion(engine: String) throws -> String {
+            if lmEvalVersion == nil { lmEvalVersion = .some(resolver.lmEval.version()) }
+            if let installed = lmEvalVersion ?? nil { return installed }
+            if let old = context.previous?.engines.first(where: { $0.spec.key == engine && $0.spec.harness == "lm-eval" })?.harnessVersion {
+                return old
+            }
+            throw LockError.harnessNotInstalled(engine: engine, python: resolver.lmEval.python)
         }
 
         mutating func image(_ image: String, engine: String) async throws -> ResolvedImage? {

@@ -50,8 +50,13 @@ public struct LockService: Sendable {
         var resolver = LockResolver(hub: HubRevisionResolver(endpoint: .fromEnvironment(env), client: client),
                                     registry: RegistryDigestResolver(endpoints: try .fromEnvironment(env), client: client))
         if let taskCatalog { resolver.taskCatalog = taskCatalog }
+        resolver.lmEval = .fromEnvironment(env)
         return LockService(resolver: resolver)
     }
+
+    /// Where result bundles go by default, relative to the repository root: run outputs, so not
+    /// counted as changes in the provenance.
+    public static let resultsFolder = "results/"
 
     /// Where the lockfile of `experimentFile` goes, relative to `root`.
     public static func lockfileRelativePath(experimentFile: URL) -> String {
@@ -77,7 +82,7 @@ public struct LockService: Sendable {
         var provenance: GitProvenance?
         if options.noGit {
             root = try GitProvenanceReader.repositoryRoot(containing: file) ?? currentDirectory.standardizedFileURL
-        } else if let found = try GitProvenanceReader.read(file: file, excluding: relativeLockPath) {
+        } else if let found = try GitProvenanceReader.read(file: file, excluding: [relativeLockPath, Self.resultsFolder]) {
             root = found.root
             provenance = found.provenance
         } else {

@@ -115,11 +115,14 @@ public struct LockedEngine: Sendable, Equatable {
     public var imageDigest: String?
     /// The image as an immutable reference: `registry/repository@sha256:...`.
     public var pinnedImage: String?
+    /// The installed version of `spec.harness` (lm-evaluation-harness) that runs this engine's tasks.
+    public var harnessVersion: String?
 
-    public init(spec: EngineSpec, imageDigest: String? = nil, pinnedImage: String? = nil) {
+    public init(spec: EngineSpec, imageDigest: String? = nil, pinnedImage: String? = nil, harnessVersion: String? = nil) {
         self.spec = spec
         self.imageDigest = imageDigest
         self.pinnedImage = pinnedImage
+        self.harnessVersion = harnessVersion
     }
 }
 

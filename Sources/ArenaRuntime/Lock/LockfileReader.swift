@@ -73,16 +73,20 @@ public enum LockfileReader {
         guard let kind = EngineKind(rawValue: kindName) else {
             throw f.error(p + ["kind"], "unknown engine kind '\(kindName)' (expected one of \(EngineKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
+        let startsServer = kind == .vllm || kind == .sglang
+        let gpuCount = startsServer ? try f.int(p + ["gpu_count"]) : try f.optionalInt(p + ["gpu_count"]) ?? 1
+        let tensorParallel = startsServer ? try f.int(p + ["tensor_parallel"]) : try f.optionalInt(p + ["tensor_parallel"]) ?? 1
         let spec = EngineSpec(
             key: key, kind: kind, image: try f.optionalString(p + ["image"]), command: try f.optionalString(p + ["command"]),
-            url: try f.optionalString(p + ["url"]), gpu: try f.optionalString(p + ["gpu"]), gpuCount: try f.int(p + ["gpu_count"]),
-            tensorParallel: try f.int(p + ["tensor_parallel"]), precision: try f.optionalString(p + ["precision"]),
+            url: try f.optionalString(p + ["url"]), gpu: try f.optionalString(p + ["gpu"]), gpuCount: gpuCount,
+            tensorParallel: tensorParallel, precision: try f.optionalString(p + ["precision"]),
             maxModelLength: try f.optionalInt(p + ["max_model_length"]), gpuMemoryFraction: try f.optionalDouble(p + ["gpu_memory_fraction"]),
             extraArgs: try f.strings(p + ["extra_args"]), concurrency: try f.optionalInt(p + ["concurrency"]),
             batchSize: try f.optionalInt(p + ["batch_size"]), harness: try f.optionalString(p + ["harness"]),
             threads: try f.optionalInt(p + ["threads"]))
         return LockedEngine(spec: spec, imageDigest: try f.optionalString(p + ["image_digest"]),
-                            pinnedImage: try f.optionalString(p + ["image_pinned"]))
+                            pinnedImage: try f.optionalString(p + ["image_pinned"]),
+                            harnessVersion: try f.optionalString(p + ["harness_version"]))
     }
 
     private static func dataset(_ f: inout Fields, key: String) throws -> LockedDataset {

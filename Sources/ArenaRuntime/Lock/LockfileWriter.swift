@@ -78,8 +78,11 @@ public enum LockfileWriter {
         out.add("command", s.command.map(LockValue.string))
         out.add("url", s.url.map(LockValue.string))
         out.add("gpu", s.gpu.map(LockValue.string))
-        out.add("gpu_count", .int(s.gpuCount))
-        out.add("tensor_parallel", .int(s.tensorParallel))
+        // GPU count and tensor parallelism mean something only for servers this tool starts.
+        if s.kind == .vllm || s.kind == .sglang {
+            out.add("gpu_count", .int(s.gpuCount))
+            out.add("tensor_parallel", .int(s.tensorParallel))
+        }
         out.add("precision", s.precision.map(LockValue.string))
         out.add("max_model_length", s.maxModelLength.map(LockValue.int))
         out.add("gpu_memory_fraction", s.gpuMemoryFraction.map(LockValue.double))
@@ -87,6 +90,7 @@ public enum LockfileWriter {
         out.add("concurrency", s.concurrency.map(LockValue.int))
         out.add("batch_size", s.batchSize.map(LockValue.int))
         out.add("harness", s.harness.map(LockValue.string))
+        out.add("harness_version", e.harnessVersion.map(LockValue.string))
         out.add("threads", s.threads.map(LockValue.int))
         return out.entries
     }

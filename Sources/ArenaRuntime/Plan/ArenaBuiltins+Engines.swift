@@ -11,7 +11,7 @@ extension ArenaBuiltins {
             Parameter("concurrency", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "requests in flight at once, whole ≥ 1"),
             Parameter("batch_size", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "prompts per request, whole ≥ 1"),
             Parameter("harness", .string, rule: ValueRules.oneOf(knownHarnesses, what: "harness"),
-                      summary: "\"native\" (default) scores in Swift; \"lm-eval\" delegates to lm-evaluation-harness"),
+                      summary: "\"native\" (default) scores in Swift; \"lm-eval\" runs the tasks with lm-evaluation-harness against the server (the python of ARENA_LM_EVAL_PYTHON; its version pinned in the lockfile)"),
         ]
     }
 

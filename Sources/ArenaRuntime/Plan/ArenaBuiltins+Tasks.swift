@@ -21,7 +21,7 @@ extension ArenaBuiltins {
                     let unknown = fields.keys.sorted().filter { !TaskSignatures.generationKeys.contains($0) }
                     return unknown.isEmpty ? nil : ArgumentProblem("unknown generation setting '\(unknown[0])'",
                                                                    hint: "use \(TaskSignatures.generationKeys.joined(separator: ", "))")
-                }, summary: "generation settings (\(TaskSignatures.generationKeys.joined(separator: ", "))) for generating tasks only"),
+                }, summary: "generation settings (\(TaskSignatures.generationKeys.joined(separator: ", "))) for generating tasks only: they replace the task's own and go with every generation request (to lm-eval as --gen_kwargs)"),
             ],
             returns: taskType,
             usableAsValue: true,

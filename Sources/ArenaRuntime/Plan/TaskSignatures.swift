@@ -54,10 +54,19 @@ public enum TaskSignatures {
         let isStderr = metric.hasSuffix("_stderr")
         let base = isStderr ? String(metric.dropLast("_stderr".count)) : metric
         guard info.metrics.contains(base) else { return nil }
-        if task == "gsm8k" {
-            let filter = base == "exact_match" ? "strict-match" : "flexible-extract"
-            return "exact_match\(isStderr ? "_stderr" : ""),\(filter)"
-        }
-        return "\(metric),none"
+        var key = "\(base),none"
+        if task == "gsm8k" { key = "exact_match," + (base == "exact_match" ? "strict-match" : "flexible-extract") }
+        return isStderr ? stderrKey(of: key) : key
+    }
+
+    /// The key of a results key's standard error: `acc,none` → `acc_stderr,none`.
+    public static func stderrKey(of key: String) -> String {
+        let parts = key.split(separator: ",", maxSplits: 1).map(String.init)
+        return parts.count == 2 ? "\(parts[0])_stderr,\(parts[1])" : key + "_stderr"
+    }
+
+    /// Whether a results key is a standard error (`acc_stderr,none`).
+    public static func isStderrKey(_ key: String) -> Bool {
+        (key.split(separator: ",", maxSplits: 1).first ?? "").hasSuffix("_stderr")
     }
 }

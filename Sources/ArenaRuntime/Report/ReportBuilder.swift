@@ -80,7 +80,7 @@ public struct ReportBuilder {
         for task in contents.tasks(for: model) {
             for key in metricKeys(task) {
                 let value = task.metrics[key] ?? .nan
-                let stderr = task.metrics[stderrKey(key)]
+                let stderr = task.metrics[TaskSignatures.stderrKey(of: key)]
                 let ci = stderr.map { Self.interval(value - 1.96 * $0, value + 1.96 * $0) } ?? "–"
                 rows.append([task.task, key, Self.number(value), stderr.map(Self.number) ?? "–", ci, String(task.effectiveCount)])
             }
@@ -146,7 +146,7 @@ public struct ReportBuilder {
 
     private func bar(for task: TaskOutcome, key: String) -> BarValue? {
         guard let value = task.metrics[key], value.isFinite else { return nil }
-        guard let stderr = task.metrics[stderrKey(key)], stderr.isFinite else { return BarValue(value) }
+        guard let stderr = task.metrics[TaskSignatures.stderrKey(of: key)], stderr.isFinite else { return BarValue(value) }
         return BarValue(value, low: value - 1.96 * stderr, high: value + 1.96 * stderr)
     }
 
@@ -163,13 +163,8 @@ public struct ReportBuilder {
     func taskNames() -> [String] { orderedUnique(contents.tasks.map(\.task)) }
 
     func metricKeys(_ task: TaskOutcome) -> [String] {
-        let keys = task.metrics.keys.filter { !$0.contains("_stderr,") }.sorted()
+        let keys = task.metrics.keys.filter { !TaskSignatures.isStderrKey($0) }.sorted()
         return [task.primaryMetric] + keys.filter { $0 != task.primaryMetric }
-    }
-
-    func stderrKey(_ key: String) -> String {
-        let parts = key.split(separator: ",", maxSplits: 1).map(String.init)
-        return parts.count == 2 ? "\(parts[0])_stderr,\(parts[1])" : key + "_stderr"
     }
 
     static func number(_ v: Double) -> String { v.isFinite ? String(format: "%.4f", v) : "N/A" }

@@ -1,17 +1,32 @@
 import Foundation
 
+/// A server's OpenAI-compatible API: where it answers and the model name requests carry.
+public struct ServedEndpoint: Sendable, Equatable {
+    /// Server root without `/v1` (`http://127.0.0.1:8000`).
+    public var baseURL: String
+    public var model: String
+
+    public init(baseURL: String, model: String) {
+        self.baseURL = baseURL
+        self.model = model
+    }
+}
+
 /// A started engine for one (model, engine) pair, and how to stop it.
 public struct EngineHandle: Sendable {
     public var engine: any LanguageModelEngine
+    /// The server behind a server or endpoint engine (what `harness: "lm-eval"` talks to); nil in-process.
+    public var endpoint: ServedEndpoint?
     /// What the engine printed or reported while it ran (goes into the bundle's logs/).
     public var log: @Sendable () -> String
     /// Facts about the engine and hardware for environment.json (no timestamps, no secrets).
     public var environment: JSONValue
     public var stop: @Sendable () async -> Void
 
-    public init(engine: any LanguageModelEngine, log: @escaping @Sendable () -> String = { "" }, environment: JSONValue = .object([:]),
-                stop: @escaping @Sendable () async -> Void = {}) {
+    public init(engine: any LanguageModelEngine, endpoint: ServedEndpoint? = nil, log: @escaping @Sendable () -> String = { "" },
+                environment: JSONValue = .object([:]), stop: @escaping @Sendable () async -> Void = {}) {
         self.engine = engine
+        self.endpoint = endpoint
         self.log = log
         self.environment = environment
         self.stop = stop
@@ -33,8 +48,8 @@ public enum EngineProviderError: Error, CustomStringConvertible, Equatable {
 /// Starts the engine a planned run asks for, with the model at its locked revision.
 public protocol EngineProvider: Sendable {
     /// `model` and `engine` come from the pinned plan: Hub revisions are commit SHAs and images
-    /// carry their digests.
-    func start(model: ModelSpec, engine: EngineSpec, seed: Int, experimentDirectory: URL) async throws -> EngineHandle
+    /// carry their digests. The engine reports prompts done to `progress`, when given.
+    func start(model: ModelSpec, engine: EngineSpec, seed: Int, experimentDirectory: URL, progress: ProgressReporter?) async throws -> EngineHandle
 }
 
 /// Every engine kind: the native CPU engine (local folders and Hub models at their locked commit),
@@ -54,12 +69,14 @@ public struct StandardEngineProvider: EngineProvider {
         self.log = log
     }
 
-    public func start(model: ModelSpec, engine: EngineSpec, seed: Int, experimentDirectory: URL) async throws -> EngineHandle {
+    public func start(model: ModelSpec, engine: EngineSpec, seed: Int, experimentDirectory: URL,
+                      progress: ProgressReporter? = nil) async throws -> EngineHandle {
         switch engine.kind {
         case .native:
             let folder = try modelFolder(model, experimentDirectory: experimentDirectory)
             let native = try NativeEngine(folder: folder, threads: engine.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-            return EngineHandle(engine: native, log: { "native engine \(native.identity.version) on \(model.id)\n" },
+            let reported: any LanguageModelEngine = progress.map { ProgressReportingEngine(inner: native, progress: $0) } ?? native
+            return EngineHandle(engine: reported, log: { "native engine \(native.identity.version) on \(model.id)\n" },
                                 environment: .object(["kind": .string("native"), "version": .string(native.identity.version),
                                                       "cpu": HardwareProbe.capture().json]))
         case .endpoint:
@@ -68,8 +85,9 @@ public struct StandardEngineProvider: EngineProvider {
             let identity = EngineIdentity(kind: "endpoint", version: description.version ?? "unknown", model: "\(model.id)@\(model.revision)")
             let client = OpenAIServerClient(baseURL: description.baseURL, cache: try ServerEngines.cache(root: cacheRoot, identity: identity))
             let served = description.models.first { $0 == model.id } ?? description.models.first ?? model.id
-            let completions = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: served, engine: engine, seed: seed)
-            return EngineHandle(engine: completions, log: { "endpoint \(HTTPClient.redact(url)) serving \(description.models.joined(separator: ", "))\n" },
+            let completions = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: served, engine: engine,
+                                                              seed: seed, progress: progress)
+            return EngineHandle(engine: completions, endpoint: ServedEndpoint(baseURL: description.baseURL, model: served), log: { "endpoint \(HTTPClient.redact(url)) serving \(description.models.joined(separator: ", "))\n" },
                                 environment: description.json)
         case .vllm, .sglang:
             ServerInterruptHandler.install()
@@ -83,13 +101,18 @@ public struct StandardEngineProvider: EngineProvider {
                 let local = try Tokenizer(folder: try modelFolder(model, experimentDirectory: experimentDirectory))
                 tokenizer = .local(encode: { local.encode($0, addSpecialTokens: false) }, decode: { local.decode($0) })
             }
-            let (served, server) = try await session.startEngine(model: model, pins: pins, seed: seed, tokenizer: tokenizer)
+            // A local model folder is named to the server by its absolute path (the server's working
+            // folder is not the experiment's).
+            var launched = model
+            if model.isLocalPath { launched.id = resolvePath(model.id, against: experimentDirectory).path }
+            let (served, server) = try await session.startEngine(model: launched, pins: pins, seed: seed, tokenizer: tokenizer, progress: progress)
             var facts: [String: JSONValue] = ["kind": .string(engine.kind.rawValue), "version": .string(server.version),
                                               "served_models": .array(server.servedModels.map { .string($0) }),
                                               "command": .string(server.command.display)]
             if let hardware = server.hardware { facts["hardware"] = hardware.json }
             let logURL = server.logURL
-            return EngineHandle(engine: served, log: { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" },
+            return EngineHandle(engine: served, endpoint: ServedEndpoint(baseURL: server.baseURL, model: server.command.servedModel),
+                                log: { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" },
                                 environment: .object(facts), stop: { session.stop() })
         }
     }

@@ -29,11 +29,15 @@ public struct ExperimentRunner: Sendable {
     public var engines: any EngineProvider
     public var datasets: DatasetLoader
     public var log: @Sendable (String) -> Void
+    /// Prompts done per model and task, when given.
+    public var progress: ProgressReporter?
 
-    public init(lockService: LockService, engines: any EngineProvider, datasets: DatasetLoader, log: @escaping @Sendable (String) -> Void) {
+    public init(lockService: LockService, engines: any EngineProvider, datasets: DatasetLoader, progress: ProgressReporter? = nil,
+                log: @escaping @Sendable (String) -> Void) {
         self.lockService = lockService
         self.engines = engines
         self.datasets = datasets
+        self.progress = progress
         self.log = log
     }
 
@@ -63,22 +67,39 @@ public struct ExperimentRunner: Sendable {
         var logs: [String: String] = [:]
         var engineFacts: [String: JSONValue] = [:]
         var dataFiles: [String: JSONValue] = [:]
-        for run in pinned.runs {
+        // One engine (one server) per (model, engine) for all of that model's tasks; one after another.
+        for run in Self.engineRuns(pinned.runs) {
             guard let model = pinned.models.first(where: { $0.key == run.model }),
                   let engineSpec = pinned.engines.first(where: { $0.key == run.engine }) else { continue }
             log("[\(model.key)] starting \(engineSpec.kind.rawValue) engine")
-            let handle = try await engines.start(model: model, engine: engineSpec, seed: pinned.seed, experimentDirectory: experimentDirectory)
+            let handle = try await engines.start(model: model, engine: engineSpec, seed: pinned.seed,
+                                                 experimentDirectory: experimentDirectory, progress: progress)
+            var facts = handle.environment
             do {
+                var tasks: [LMEvalDelegation.DelegatedTask] = []
                 for selection in run.tasks {
-                    let definition = try TaskCatalog.task(named: selection.name)
+                    var definition = try TaskCatalog.task(named: selection.name)
+                    definition.generation = definition.generation?.applying(selection.generation)
                     let (docs, files) = try documents.documents(for: definition, selection: selection, plan: pinned, lockfile: lockfile)
                     let options = ScoringOptions(numFewshot: selection.fewshot, limit: selection.limit ?? pinned.limit,
                                                  fewshotSeed: pinned.seed, generationSeed: pinned.seed)
-                    let taskStart = Date()
-                    let score = try await TaskScorer(engine: handle.engine).score(task: definition, documents: docs, options: options)
-                    log("[\(model.key)] \(definition.name): \(score.effectiveCount) documents in \(String(format: "%.1f", Date().timeIntervalSince(taskStart))) s")
-                    outcomes.append(score.outcome(model: model.key, task: definition))
+                    tasks.append(.init(definition: definition, selection: selection, documents: docs, options: options))
                     dataFiles[definition.name] = .array(files.map(\.json))
+                }
+                if engineSpec.harness == "lm-eval" {
+                    let delegated = try await delegate(tasks, model: model, engine: engineSpec, handle: handle, lockfile: lockfile, seed: pinned.seed,
+                                                       defaultLimit: pinned.limit)
+                    outcomes += delegated.outcomes
+                    logs[model.key, default: ""] += delegated.log
+                    facts = Self.merging(facts, ["harness": .object(["name": .string("lm-eval"), "version": .string(delegated.version)])])
+                } else {
+                    for task in tasks {
+                        progress?.setLabel("\(model.key) · \(task.definition.name)")
+                        let taskStart = Date()
+                        let score = try await TaskScorer(engine: handle.engine).score(task: task.definition, documents: task.documents, options: task.options)
+                        log("[\(model.key)] \(task.definition.name): \(score.effectiveCount) documents in \(String(format: "%.1f", Date().timeIntervalSince(taskStart))) s")
+                        outcomes.append(score.outcome(model: model.key, task: task.definition))
+                    }
                 }
             } catch {
                 await handle.stop()
@@ -90,7 +111,7 @@ public struct ExperimentRunner: Sendable {
                                           engine: handle.engine.identity))
             }
             logs[model.key, default: ""] += handle.log()
-            engineFacts[model.key] = handle.environment
+            engineFacts[model.key] = facts
         }
 
         let expectations = pinned.expectations.map { expectation in
@@ -138,6 +159,11 @@ public struct ExperimentRunner: Sendable {
             facts.append(("git commit", (git.head ?? "none") + (git.dirty ? " (dirty: \(git.dirtyPaths.count) paths)" : "")))
             if let branch = git.branch { facts.append(("branch", branch)) }
         }
+        for engine in lockfile.engines {
+            if let harness = engine.spec.harness, let version = engine.harnessVersion {
+                facts.append(("harness", "\(harness) \(version) (engine '\(engine.spec.key)')"))
+            }
+        }
         facts.append(("seed", String(lockfile.experiment.seed)))
         facts.append(("arena-script", lockfile.toolVersion))
         return facts
@@ -155,10 +181,51 @@ extension ExperimentRunner {
         defer { try? FileManager.default.removeItem(at: scratch) }
         var service = lockService
         service.currentDirectory = root
-        let runner = ExperimentRunner(lockService: service, engines: engines, datasets: datasets, log: log)
+        let runner = ExperimentRunner(lockService: service, engines: engines, datasets: datasets, progress: progress, log: log)
         let outcome = try await runner.run(path: lock.experiment.file,
                                            options: .init(locked: true, offline: true, noGit: lock.git == nil, resultsRoot: scratch))
         return RerunComparison(recorded: try BundleReader.read(bundle), rerun: try BundleReader.read(outcome.bundle),
                                tolerance: lock.experiment.tolerance)
+    }
+}
+
+extension ExperimentRunner {
+    /// The planned runs merged per (model, engine), in order of first appearance, tasks in plan order.
+    static func engineRuns(_ runs: [PlannedRun]) -> [PlannedRun] {
+        var merged: [PlannedRun] = []
+        for run in runs {
+            if let i = merged.firstIndex(where: { $0.model == run.model && $0.engine == run.engine }) {
+                merged[i].tasks += run.tasks
+            } else {
+                merged.append(run)
+            }
+        }
+        return merged
+    }
+
+    /// `harness: "lm-eval"`: the model's tasks through lm-evaluation-harness against the engine's server.
+    func delegate(_ tasks: [LMEvalDelegation.DelegatedTask], model: ModelSpec, engine: EngineSpec, handle: EngineHandle, lockfile: Lockfile,
+                  seed: Int, defaultLimit: Int?) async throws -> LMEvalDelegation.Outcome {
+        guard let endpoint = handle.endpoint else {
+            throw EngineProviderError.unsupported(engine: engine.key, reason: "harness \"lm-eval\" needs a server engine (vllm, sglang or endpoint)")
+        }
+        let delegation = LMEvalDelegation(installation: lockService.resolver.lmEval, lockedVersion: lockfile.engine(engine.key)?.harnessVersion,
+                                          endpoint: endpoint, engine: engine, seed: seed)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("arena-lm-eval-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        log("[\(model.key)] \(tasks.map(\.definition.name).joined(separator: ", ")): running lm-eval (\(delegation.installation.python)) against \(endpoint.baseURL)")
+        let started = Date()
+        let outcome = try await delegation.run(model: model.key, tasks: tasks, defaultLimit: defaultLimit, workDirectory: work)
+        log("[\(model.key)] lm-eval \(outcome.version): \(outcome.outcomes.map { "\($0.task) \($0.effectiveCount) documents" }.joined(separator: ", ")) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        if !outcome.disagreements.isEmpty {
+            log("warning: [\(model.key)] lm-eval and arena-script's scorer differ on \(outcome.disagreements.count) per-document values (lm-eval's are recorded); first: \(outcome.disagreements[0])")
+        }
+        return outcome
+    }
+
+    static func merging(_ value: JSONValue, _ fields: [String: JSONValue]) -> JSONValue {
+        guard case var .object(object) = value else { return .object(fields) }
+        for (key, field) in fields { object[key] = field }
+        return .object(object)
     }
 }

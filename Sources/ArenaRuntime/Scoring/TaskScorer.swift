@@ -109,7 +109,7 @@ public struct TaskScorer: Sendable {
             case let .generation(context, settings):
                 generation.append((index, GenerationRequest(
                     prompt: context, until: settings.until, maxTokens: settings.maxGenToks ?? options.maxGenToks,
-                    temperature: settings.temperature ?? 0, seed: options.generationSeed)))
+                    temperature: settings.temperature ?? 0, seed: options.generationSeed, topK: settings.topK, topP: settings.topP)))
             }
         }
         var responses = [ModelResponse?](repeating: nil, count: requests.count)
@@ -142,7 +142,7 @@ public struct TaskScorer: Sendable {
                 let values = rows.compactMap { $0.metrics[metric] }
                 guard !values.isEmpty else { continue }
                 out["\(metric),\(filter)"] = .value(Aggregation.mean(values))
-                out["\(metric)_stderr,\(filter)"] = Aggregation.meanStderr(values).map { .value($0) } ?? .notAvailable
+                out[TaskSignatures.stderrKey(of: "\(metric),\(filter)")] = Aggregation.meanStderr(values).map { .value($0) } ?? .notAvailable
             }
         }
         return out

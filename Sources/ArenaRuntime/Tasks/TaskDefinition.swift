@@ -44,12 +44,29 @@ public struct GenerationSettings: Sendable, Equatable {
     /// `do_sample` and `temperature` when the config sets them (logged, not sent).
     public var doSample: Bool?
     public var temperature: Double?
+    /// Sampling cut-offs an experiment's `generation:` may add; sent only when set.
+    public var topK: Int?
+    public var topP: Double?
 
-    public init(until: [String], maxGenToks: Int? = nil, doSample: Bool? = nil, temperature: Double? = nil) {
+    public init(until: [String], maxGenToks: Int? = nil, doSample: Bool? = nil, temperature: Double? = nil,
+                topK: Int? = nil, topP: Double? = nil) {
         self.until = until
         self.maxGenToks = maxGenToks
         self.doSample = doSample
         self.temperature = temperature
+        self.topK = topK
+        self.topP = topP
+    }
+
+    /// These settings with an experiment's `generation:` overrides (`max_gen_toks`, `temperature`,
+    /// `top_k`, `top_p`), as lm-eval's `--gen_kwargs` updates a task's `generation_kwargs`.
+    public func applying(_ overrides: [String: Double]) -> GenerationSettings {
+        var settings = self
+        if let value = overrides["max_gen_toks"] { settings.maxGenToks = Int(value) }
+        if let value = overrides["temperature"] { settings.temperature = value }
+        if let value = overrides["top_k"] { settings.topK = Int(value) }
+        if let value = overrides["top_p"] { settings.topP = value }
+        return settings
     }
 
     /// The generation kwargs as lm-eval logs them (the second element of `arguments`).
@@ -58,6 +75,8 @@ public struct GenerationSettings: Sendable, Equatable {
         if let maxGenToks { fields["max_gen_toks"] = .int(maxGenToks) }
         if let doSample { fields["do_sample"] = .bool(doSample) }
         if let temperature { fields["temperature"] = .double(temperature) }
+        if let topK { fields["top_k"] = .int(topK) }
+        if let topP { fields["top_p"] = .double(topP) }
         return .object(fields)
     }
 }

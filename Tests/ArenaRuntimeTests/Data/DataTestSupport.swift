@@ -24,31 +24,14 @@ enum DataFixtures {
     }
 
     /// The test Python (with pyarrow) from `ARENA_TEST_PYTHON`; a missing one is a failure, not a skip.
-    static func python() throws -> String {
-        guard let python = ProcessInfo.processInfo.environment["ARENA_TEST_PYTHON"], !python.isEmpty else {
-            throw DataTestError("ARENA_TEST_PYTHON is not set: run the tests through scripts/test.sh (it builds .venv-test with pyarrow)")
-        }
-        return python
-    }
+    static func python() throws -> String { try TestPython.executable() }
 
-    /// Runs the test Python off the concurrency pool (so loopback servers of other tests keep running).
+    /// Runs the test Python off the concurrency pool (so loopback servers of other tests keep running);
+    /// throws with its stderr when it fails.
     static func runPython(_ arguments: [String]) async throws {
-        try await offPool { try runPythonBlocking(arguments) }
-    }
-
-    /// Runs the test Python on a script with arguments; throws with its stderr when it fails.
-    static func runPythonBlocking(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try python())
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw DataTestError("python \(arguments.joined(separator: " ")) failed: \(String(decoding: stderr, as: UTF8.self))")
+        let result = try await TestPython.runOffPool(arguments)
+        guard result.status == 0 else {
+            throw DataTestError("python \(arguments.joined(separator: " ")) failed: \(String(decoding: result.stderr, as: UTF8.self))")
         }
     }
 }

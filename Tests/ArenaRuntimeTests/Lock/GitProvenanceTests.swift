@@ -5,7 +5,7 @@ import Testing
 /// Provenance read through libgit2, checked against what the git CLI says about the same repository.
 @Suite struct GitProvenanceTests {
     func read(_ repo: TemporaryRepository, file: String = "experiments/x.arena") throws -> (root: URL, provenance: GitProvenance) {
-        try #require(try GitProvenanceReader.read(file: repo.root.appendingPathComponent(file), excluding: "lockfiles/x.lock"))
+        try #require(try GitProvenanceReader.read(file: repo.root.appendingPathComponent(file), excluding: ["lockfiles/x.lock", "results/"]))
     }
 
     @Test func cleanRepositoryOnABranchWithCredentialsStrippedFromTheRemote() throws {
@@ -42,13 +42,16 @@ import Testing
         try FileManager.default.removeItem(at: repo.root.appendingPathComponent("gone.txt"))
         try repo.write("debug.log", "ignored\n")
         try repo.write("lockfiles/x.lock", "format = 1\n")
+        try repo.write("results/x/0123/results.json", "{}\n")
+        try repo.write("results.txt", "not a run output\n")
 
         let p = try read(repo).provenance
         #expect(p.dirty)
-        #expect(p.dirtyPaths == ["experiments/x.arena", "gone.txt", "notes/new file.txt", "staged.txt"])
-        // The same set as `git status` reports, less the lockfile.
+        #expect(p.dirtyPaths == ["experiments/x.arena", "gone.txt", "notes/new file.txt", "results.txt", "staged.txt"])
+        // The same set as `git status` reports, less the lockfile and run outputs.
         let porcelain = try repo.git("status", "--porcelain", "-uall", "-z")
-            .split(separator: "\0").map { String($0.dropFirst(3)) }.filter { $0 != "lockfiles/x.lock" }.sorted()
+            .split(separator: "\0").map { String($0.dropFirst(3)) }
+            .filter { $0 != "lockfiles/x.lock" && !$0.hasPrefix("results/") }.sorted()
         #expect(p.dirtyPaths == porcelain)
     }
 
@@ -98,7 +101,7 @@ import Testing
         let dir = try TemporaryRepository.make(initialise: false)
         defer { dir.remove() }
         try dir.write("x.arena", "1\n")
-        #expect(try GitProvenanceReader.read(file: dir.root.appendingPathComponent("x.arena"), excluding: nil) == nil)
+        #expect(try GitProvenanceReader.read(file: dir.root.appendingPathComponent("x.arena"), excluding: []) == nil)
     }
 
     @Test(arguments: [

@@ -138,5 +138,14 @@ import Testing
         let none = HubEndpoint.fromEnvironment(["HF_HOME": home.appendingPathComponent("absent").path])
         #expect(none.token == nil)
         #expect(none.baseURL == "https://huggingface.co")
+        #expect(!fromFile.description.contains("hf_fromFile"))
+
+        // Dataset and model downloads read the same endpoint and token as lock.
+        for env in [["HF_HOME": home.path, "HF_ENDPOINT": "http://127.0.0.1:9/"], ["HF_HOME": home.path, "HF_TOKEN": " hf_new\n"],
+                    ["HF_HOME": home.appendingPathComponent("absent").path]] {
+            let hub = HubEndpoint.fromEnvironment(env), files = HubAuth.fromEnvironment(env)
+            #expect(files.endpoint == hub.baseURL)
+            #expect(files.headers["Authorization"] == hub.authorizationHeaders["Authorization"], "\(env)")
+        }
     }
 }

@@ -23,17 +23,18 @@ struct StubResponse: Sendable {
     }
 }
 
-/// A FlyingFox HTTP server on 127.0.0.1 at a port the OS picks, answering every request through a
-/// closure and recording what it was sent. `stop()` shuts it down.
+/// A `RouteServer` answering every request through one closure and recording what it was sent.
 final class LoopbackServer: Sendable {
     let baseURL: String
-    private let server: HTTPServer
-    private let task: Task<Void, any Error>
+    private let server: RouteServer
     private let recorder: Recorder
 
     private actor Recorder {
         var requests: [RecordedRequest] = []
-        func add(_ r: RecordedRequest) { requests.append(r) }
+        func add(_ r: RecordedRequest) -> Int {
+            requests.append(r)
+            return requests.count
+        }
     }
 
     private struct Handler: HTTPHandler {
@@ -47,8 +48,7 @@ final class LoopbackServer: Sendable {
             for item in request.query { query[item.name] = item.value }
             let recorded = RecordedRequest(method: request.method.rawValue, path: request.path,
                                            rawPath: request.target.path(percentEncoded: true), query: query, headers: headers)
-            await recorder.add(recorded)
-            let index = await recorder.requests.count
+            let index = await recorder.add(recorded)
             let stub = await respond(recorded, index)
             var out = HTTPHeaders()
             for (k, v) in stub.headers.sorted(by: { $0.key < $1.key }) { out[HTTPHeader(k)] = v }
@@ -61,30 +61,19 @@ final class LoopbackServer: Sendable {
     /// `respond` gets each request and its 1-based number among all requests so far.
     static func start(_ respond: @escaping @Sendable (RecordedRequest, Int) async -> StubResponse) async throws -> LoopbackServer {
         let recorder = Recorder()
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 5, logger: DisabledLogger.disabled,
-                                handler: Handler(recorder: recorder, respond: respond))
-        let task = Task { try await server.run() }
-        try await server.waitUntilListening(timeout: 10)
-        guard case let .ip4(_, port)? = await server.listeningAddress else {
-            task.cancel()
-            throw CocoaError(.coderInvalidValue, userInfo: [NSLocalizedDescriptionKey: "loopback server has no IPv4 address"])
-        }
-        return LoopbackServer(baseURL: "http://127.0.0.1:\(port)", server: server, task: task, recorder: recorder)
+        let server = try await RouteServer(handler: Handler(recorder: recorder, respond: respond), timeout: 5)
+        return LoopbackServer(server: server, recorder: recorder)
     }
 
-    private init(baseURL: String, server: HTTPServer, task: Task<Void, any Error>, recorder: Recorder) {
-        self.baseURL = baseURL
+    private init(server: RouteServer, recorder: Recorder) {
+        self.baseURL = server.baseURL
         self.server = server
-        self.task = task
         self.recorder = recorder
     }
 
     var requests: [RecordedRequest] { get async { await recorder.requests } }
 
-    func stop() async {
-        await server.stop(timeout: 1)
-        task.cancel()
-    }
+    func stop() async { await server.stop() }
 }
 
 /// Reads `Tests/Fixtures/lock/<name>`.

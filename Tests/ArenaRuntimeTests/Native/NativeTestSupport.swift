@@ -27,30 +27,12 @@ enum NativeTestSupport {
         let description: String
     }
 
-    static func python() throws -> String {
-        guard let path = ProcessInfo.processInfo.environment["ARENA_TEST_PYTHON"], !path.isEmpty else {
-            throw Failure(description: "ARENA_TEST_PYTHON is not set: run the tests through scripts/test.sh, which builds .venv-test from Tests/requirements.txt (numpy) and exports it")
-        }
-        return path
-    }
+    static func python() throws -> String { try TestPython.executable() }
 
     /// Runs a Python script with ARENA_TEST_PYTHON and returns its standard output.
     @discardableResult
     static func runPython(_ script: URL, _ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try python())
-        process.arguments = [script.path] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(script.lastPathComponent) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))")
-        }
-        return stdout
+        try TestPython.output([script.path] + arguments)
     }
 
     static func temporaryFolder() throws -> URL {

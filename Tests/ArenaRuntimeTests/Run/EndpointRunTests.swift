@@ -8,15 +8,20 @@ import Testing
 @Suite struct EndpointRunTests {
     static let repositoryRoot = QuickstartVerifyTests.repositoryRoot
 
-    func makeRepository(engineLine: String, extra: String = "") throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("endpoint-run-\(UUID().uuidString)")
-        let fm = FileManager.default
+    /// A repository with the tiny model and the quickstart data beside `experiments/run.arena`.
+    static func makeRepository(experiment: String) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("run-test-\(UUID().uuidString)")
         for path in ["experiments/data", "models/tiny-llama"] {
             let target = root.appendingPathComponent(path)
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.copyItem(at: Self.repositoryRoot.appendingPathComponent(path), to: target)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(path), to: target)
         }
-        let experiment = """
+        try AtomicFile.write(experiment, to: root.appendingPathComponent("experiments/run.arena"))
+        return root
+    }
+
+    func makeRepository(engineLine: String, extra: String = "") throws -> URL {
+        try Self.makeRepository(experiment: """
             experiment "endpoint-run"
             let tiny = model("../models/tiny-llama")
             \(engineLine)
@@ -24,9 +29,7 @@ import Testing
             let math = dataset(test: "data/word_math_test.jsonl", train: "data/word_math_train.jsonl")
             evaluate(tiny, on: [arc_easy(dataset: science), gsm8k(dataset: math, fewshot: 0, limit: 3)], with: engine)
             \(extra)
-            """
-        try AtomicFile.write(experiment, to: root.appendingPathComponent("experiments/run.arena"))
-        return root
+            """)
     }
 
     func outcome(_ root: URL) async throws -> ExperimentRunner.Outcome {
@@ -78,6 +81,27 @@ import Testing
             if a.task == "gsm8k" {
                 #expect(a.samples.map { $0["resps"] } == b.samples.map { $0["resps"] }, "gsm8k generations")
             }
+        }
+    }
+
+    /// SGLang has no /tokenize: loglikelihoods are scored with the model's own tokenizer.json. Both
+    /// stand-ins serve the tiny model with `arena-script serve`, so the SGLang run (local tokenizer)
+    /// must give exactly what the vLLM run (the server's /tokenize) gives, and the native engine's
+    /// per-document results in-process.
+    @Test func sglangScoresLikelihoodsWithTheModelsOwnTokenizer() async throws {
+        _ = try ResumeAfterKillTests.arenaScript()
+        let sglang = ServerFixtures.binDirectory.appendingPathComponent("python3").path
+        let vllm = ServerFixtures.binDirectory.appendingPathComponent("vllm").path
+        let viaSGLang = try await run(try makeRepository(engineLine: "let engine = sglang(command: \"\(sglang) -m sglang.launch_server\")"))
+        let viaVLLM = try await run(try makeRepository(engineLine: "let engine = vllm(command: \"\(vllm) serve\")"))
+        let inProcess = try await run(try makeRepository(engineLine: "let engine = native(threads: 1)"))
+        #expect(viaSGLang.models.first?.engine.kind == "sglang")
+        #expect(viaSGLang.tasks.map(\.task) == ["arc_easy", "gsm8k"])
+        for ((a, b), c) in zip(zip(viaSGLang.tasks, viaVLLM.tasks), inProcess.tasks) {
+            #expect(a.samples.map { $0["arguments"] } == b.samples.map { $0["arguments"] }, "\(a.task) prompts")
+            #expect(a.samples.map { $0["resps"] } == b.samples.map { $0["resps"] }, "\(a.task) responses")
+            #expect(a.metrics == b.metrics, "\(a.task)")
+            #expect(a.perDocument(a.primaryMetric) == c.perDocument(c.primaryMetric), "\(a.task)")
         }
     }
 }

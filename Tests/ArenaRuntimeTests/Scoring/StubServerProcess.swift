@@ -31,7 +31,7 @@ final class StubServerProcess: @unchecked Sendable {
             process.waitUntilExit()
             lastError = "port \(port): stub did not start"
         }
-        throw PythonPeer.Failure(description: "could not start the stub server: \(lastError)")
+        throw FixtureError("could not start the stub server: \(lastError)")
     }
 
     deinit {

@@ -12,11 +12,15 @@ final class RouteServer: Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// `routes`: route pattern (`"POST /v1/completions"`, `"GET /api/models/*"`) and handler.
-    init(routes: [(String, @Sendable (FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse)], lifetime: Double = 120) async throws {
-        let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 30, logger: .disabled)
-        for (pattern, handler) in routes {
-            await server.appendRoute(HTTPRoute(stringLiteral: pattern), handler: handler)
-        }
+    convenience init(routes: [(String, @Sendable (FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse)], lifetime: Double = 120) async throws {
+        var routed = RoutedHTTPHandler()
+        for (pattern, handler) in routes { routed.appendRoute(HTTPRoute(stringLiteral: pattern), handler: handler) }
+        try await self.init(handler: routed, lifetime: lifetime)
+    }
+
+    /// Every request to `handler`.
+    init(handler: some HTTPHandler, lifetime: Double = 120, timeout: Double = 30) async throws {
+        let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: timeout, logger: .disabled, handler: handler)
         self.server = server
         let started = Task { try? await server.run() }
         try await server.waitUntilListening(timeout: 10)

@@ -7,41 +7,13 @@ enum TokenizerTestSupport {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/tokenizer")
 
-    struct PythonMissing: Error, CustomStringConvertible {
-        var description: String { "ARENA_TEST_PYTHON is not set: run the tests through scripts/test.sh (it builds .venv-test with the `tokenizers` package from Tests/requirements.txt)" }
-    }
-
-    struct CommandFailed: Error, CustomStringConvertible {
-        let command: String
-        let status: Int32
-        let output: String
-        var description: String { "\(command) exited with \(status): \(output)" }
-    }
-
     /// The test virtual environment's python, or an error saying how to get one.
-    static func python() throws -> String {
-        guard let python = ProcessInfo.processInfo.environment["ARENA_TEST_PYTHON"], !python.isEmpty else { throw PythonMissing() }
-        return python
-    }
+    static func python() throws -> String { try TestPython.executable() }
 
     /// Runs a Python script with the test python; returns its standard output.
     @discardableResult
     static func runPython(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try python())
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CommandFailed(command: arguments.joined(separator: " "), status: process.terminationStatus, output: String(decoding: errData, as: UTF8.self))
-        }
-        return String(decoding: outData, as: UTF8.self)
+        String(decoding: try TestPython.output(arguments), as: UTF8.self)
     }
 
     static func temporaryDirectory(_ name: String) throws -> URL {

@@ -196,11 +196,12 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
 
     public func generate(_ requests: [GenerationRequest]) async throws -> [GenerationResult] {
         // Requests that share generation settings travel together, `batchSize` prompts per call.
-        struct Group: Hashable { let until: [String]; let maxTokens: Int; let temperature: Double; let seed: Int? }
+        struct Group: Hashable { let until: [String]; let maxTokens: Int; let temperature: Double; let seed: Int?; let topK: Int?; let topP: Double? }
         var order: [Group] = []
         var members: [Group: [Int]] = [:]
         for (index, request) in requests.enumerated() {
-            let key = Group(until: request.until, maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed)
+            let key = Group(until: request.until, maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed,
+                            topK: request.topK, topP: request.topP)
             if members[key] == nil { order.append(key) }
             members[key, default: []].append(index)
         }
@@ -211,14 +212,12 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 jobs.append((key, Array(indices[start..<min(start + configuration.batchSize, indices.count)])))
             }
         }
-        let remote: Bool
-        if case .remote = tokenizerSource { remote = true } else { remote = false }
-        // As lm-eval: with the server's tokenizer, token ids with the context cut from the left to
-        // leave room for the generation.
-        let promptIDs = remote ? try await tokenizeAll(requests.map(\.prompt)) : []
+        // As lm-eval with tokenized requests: token ids with the context cut from the left to leave
+        // room for the generation, from the server's tokenizer or the model's own (SGLang). Never
+        // text, which a server would tokenize with special tokens the loglikelihoods do not have.
+        let promptIDs = try await tokenizeAll(requests.map(\.prompt))
         let bodies = jobs.map { job -> JSONValue in
             let prompts: [JSONValue] = job.indices.map { index in
-                guard remote else { return .string(requests[index].prompt) }
                 let room = max(1, configuration.maxLength - job.group.maxTokens)
                 return .array(promptIDs[index].suffix(room).map { .int($0) })
             }
@@ -230,6 +229,8 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 "seed": .int(job.group.seed ?? configuration.seed),
             ]
             if !job.group.until.isEmpty { body["stop"] = .array(job.group.until.map { .string($0) }) }
+            if let topK = job.group.topK { body["top_k"] = .int(topK) }
+            if let topP = job.group.topP { body["top_p"] = .double(topP) }
             return .object(body)
         }
         let answers = try await postCompletions(bodies, prompts: requests.count)

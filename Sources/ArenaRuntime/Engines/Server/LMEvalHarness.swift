@@ -3,13 +3,28 @@ import Foundation
 /// One task's results as lm-evaluation-harness wrote them.
 public struct LMEvalTaskResult: Sendable, Equatable {
     public var task: String
-    /// lm-eval's metric keys as written (`acc,none`, `exact_match,strict-match`, `acc_stderr,none`).
+    /// lm-eval's metric keys as written (`acc,none`, `exact_match,strict-match`, `acc_stderr,none`);
+    /// "N/A" (a stderr over fewer than two samples) reads as NaN.
     public var metrics: [String: Double]
     public var numFewshot: Int?
-    /// `n-samples.effective`.
+    /// `n-samples.effective` and `n-samples.original`.
     public var sampleCount: Int?
+    public var originalCount: Int?
+    /// `versions[<task>]` as lm-eval writes it (`3.0`).
+    public var version: String?
     /// `samples_<task>_*.jsonl`, one object per document, in file order.
     public var samples: [JSONValue]
+
+    public init(task: String, metrics: [String: Double], numFewshot: Int? = nil, sampleCount: Int? = nil, originalCount: Int? = nil,
+                version: String? = nil, samples: [JSONValue] = []) {
+        self.task = task
+        self.metrics = metrics
+        self.numFewshot = numFewshot
+        self.sampleCount = sampleCount
+        self.originalCount = originalCount
+        self.version = version
+        self.samples = samples
+    }
 }
 
 public struct LMEvalRunResult: Sendable, Equatable {
@@ -63,12 +78,11 @@ public struct LMEvalHarness: Sendable {
 
     /// The installed lm-eval's version (for the lockfile), or nil when it is not installed.
     public static func version(python: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        ToolRunner.output(python, ["-c", "import importlib.metadata as m; print(m.version('lm_eval'))"], environment: environment, timeout: 60)?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        LMEvalInstallation(python: python).version(environment: environment)
     }
 
     /// The command line for tasks that share few-shot count and limit.
-    public func arguments(tasks: [String], fewshot: Int?, limit: Int?, outputDirectory: URL) -> [String] {
+    public func arguments(tasks: [String], fewshot: Int?, limit: Int?, generation: [String: Double] = [:], outputDirectory: URL) -> [String] {
         var modelArgs = ["base_url=\(baseURL)/v1/completions", "model=\(model)", "num_concurrent=\(concurrency)",
                          "tokenizer_backend=remote", "tokenized_requests=True", "max_retries=5", "seed=\(seed)"]
         if let maxLength { modelArgs.append("max_length=\(maxLength)") }
@@ -78,17 +92,18 @@ public struct LMEvalHarness: Sendable {
         if let fewshot { args += ["--num_fewshot", String(fewshot)] }
         if let limit { args += ["--limit", String(limit)] }
         if let includePath { args += ["--include_path", includePath] }
+        if !generation.isEmpty { args += ["--gen_kwargs", Self.generationKwargs(generation)] }
         return args
     }
 
     /// Runs lm-eval once per (few-shot, limit) group of `tasks`, each writing under its own folder of
     /// `workDirectory`, and imports every task's results. The logs are `lm-eval-<n>.log` there.
     public func run(tasks: [TaskSelection], defaultLimit: Int?, workDirectory: URL) async throws -> LMEvalRunResult {
-        struct Group: Hashable { let fewshot: Int?; let limit: Int? }
+        struct Group: Hashable { let fewshot: Int?; let limit: Int?; let generation: [String: Double] }
         var order: [Group] = []
         var members: [Group: [String]] = [:]
         for task in tasks {
-            let group = Group(fewshot: task.fewshot, limit: task.limit ?? defaultLimit)
+            let group = Group(fewshot: task.fewshot, limit: task.limit ?? defaultLimit, generation: task.generation)
             if members[group] == nil { order.append(group) }
             members[group, default: []].append(task.name)
         }
@@ -96,7 +111,8 @@ public struct LMEvalHarness: Sendable {
         var imported: [String: LMEvalTaskResult] = [:]
         for (n, group) in order.enumerated() {
             let output = workDirectory.appendingPathComponent("lm-eval-\(n)")
-            let args = arguments(tasks: members[group] ?? [], fewshot: group.fewshot, limit: group.limit, outputDirectory: output)
+            let args = arguments(tasks: members[group] ?? [], fewshot: group.fewshot, limit: group.limit, generation: group.generation,
+                                 outputDirectory: output)
             let process = try ServerProcess(executable: python, arguments: args, environment: environment,
                                             logURL: workDirectory.appendingPathComponent("lm-eval-\(n).log"))
             let status: Int32
@@ -115,6 +131,15 @@ public struct LMEvalHarness: Sendable {
             for task in result.tasks { imported[task.task] = task }
         }
         return LMEvalRunResult(lmEvalVersion: version, tasks: tasks.compactMap { imported[$0.name] })
+    }
+
+    /// `--gen_kwargs`: `max_gen_toks=64,temperature=0.5`, whole-number settings as integers, sorted.
+    static func generationKwargs(_ generation: [String: Double]) -> String {
+        generation.keys.sorted().map { key in
+            let value = generation[key] ?? 0
+            let text = ["max_gen_toks", "top_k"].contains(key) ? String(Int(value)) : PythonFloat.repr(value)
+            return "\(key)=\(text)"
+        }.joined(separator: ",")
     }
 
     /// Reads the newest `results_*.json` under `directory` and the `samples_<task>_*.jsonl` beside it.
@@ -136,7 +161,7 @@ public struct LMEvalHarness: Sendable {
         for name in results.keys.sorted() {
             var metrics: [String: Double] = [:]
             for (key, value) in results[name]?.objectValue ?? [:] where key.contains(",") {
-                if let number = value.doubleValue { metrics[key] = number }
+                if let number = value.doubleValue { metrics[key] = number } else if value.stringValue == "N/A" { metrics[key] = .nan }
             }
             let samplesFile = resultsFile.deletingLastPathComponent().appendingPathComponent("samples_\(name)_\(stamp).jsonl")
             var samples: [JSONValue] = []
@@ -147,8 +172,10 @@ public struct LMEvalHarness: Sendable {
                     }
                 }
             }
+            let version = json["versions"]?[name].flatMap { $0.stringValue ?? $0.doubleValue.map(PythonFloat.repr) }
             tasks.append(LMEvalTaskResult(task: name, metrics: metrics, numFewshot: json["n-shot"]?[name]?.intValue,
-                                          sampleCount: json["n-samples"]?[name]?["effective"]?.intValue, samples: samples))
+                                          sampleCount: json["n-samples"]?[name]?["effective"]?.intValue,
+                                          originalCount: json["n-samples"]?[name]?["original"]?.intValue, version: version, samples: samples))
         }
         return LMEvalRunResult(lmEvalVersion: json["lm_eval_version"]?.stringValue, tasks: tasks)
     }
