@@ -122,6 +122,27 @@ import Testing
         run.expectNothingLeft(of: server)
     }
 
+    /// Under `nohup` (SIGHUP ignored when arena-script starts) the terminal closing stops nothing;
+    /// Ctrl-C still does.
+    @Test func hangupIsIgnoredUnderNohup() throws {
+        let run = try InterruptedRun("nohup", engine: Self.vllm, grace: 5)
+        defer { run.cleanUp() }
+        let binary = try ResumeAfterKillTests.arenaScript()
+        let (process, server) = try Self.startFlowing(run) { run in
+            try ServerProcess(executable: "/bin/sh", arguments: [
+                "-c", "cd \"$0\" && trap '' HUP && exec \"$1\" run --offline --no-git experiments/run.arena", run.directory.path, binary,
+            ], environment: run.stand.environment, logURL: run.logFile)
+        }
+        let answeredBefore = run.answered.count
+        #expect(kill(-process.pid, SIGHUP) == 0)
+        #expect(InterruptedRun.wait(10) { run.answered.count >= answeredBefore + 20 }, "requests stopped after SIGHUP: \(run.log)")
+        #expect(process.isRunning && ServerFixtures.isAlive(server.pid))
+        #expect(!run.log.contains("interrupted"))
+        #expect(kill(-process.pid, SIGINT) == 0)
+        #expect(ResumeAfterKillTests.waitForExit(process, within: 30) == 130, "\(run.log)")
+        run.expectNothingLeft(of: server)
+    }
+
     @Test func aServerIgnoringSIGTERMIsKilledWhenTheGracePeriodEnds() throws {
         let run = try InterruptedRun("ignore-term", engine: Self.vllm, grace: 1.5, extra: ["FAKE_IGNORE_TERM": "1"])
         defer { run.cleanUp() }

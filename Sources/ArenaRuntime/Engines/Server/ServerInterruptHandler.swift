@@ -55,8 +55,8 @@ public enum ServerInterruptHandler {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var installed = false
 
-    /// Installs the handlers (SIGINT, SIGTERM, SIGHUP) once. `grace`: seconds between SIGTERM and
-    /// SIGKILL; nil reads `ARENA_STOP_GRACE` (default 30 s; a value that is not a number is reported
+    /// Installs the handlers (SIGINT, SIGTERM, SIGHUP; not for one that is ignored, as `nohup`
+    /// ignores SIGHUP) once. `grace`: seconds between SIGTERM and SIGKILL; nil reads `ARENA_STOP_GRACE` (default 30 s; a value that is not a number is reported
     /// and the default used).
     public static func install(grace: Double? = nil) {
         lock.withLock {
@@ -87,7 +87,13 @@ public enum ServerInterruptHandler {
             action.sa_flags = SA_RESTART
             var unblock = sigset_t()
             sigemptyset(&unblock)
+            let ignored = unsafeBitCast(SIG_IGN, to: Int.self)
             for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+                // A signal ignored when arena-script started stays ignored (`nohup` ignores SIGHUP,
+                // a shell script's background job SIGINT): the user asked not to be stopped by it.
+                var current = sigaction()
+                guard sigaction(signalNumber, nil, &current) == 0,
+                      unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) != ignored else { continue }
                 _ = sigaction(signalNumber, &action, nil)
                 sigaddset(&unblock, signalNumber)
             }
@@ -196,10 +202,12 @@ private enum InterruptConsole {
 
     static func takeOver() {
         lock.withLock {
-            let saved = dup(2)
+            let saved = fcntl(2, F_DUPFD_CLOEXEC, 3)
             let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
             guard saved >= 0, null >= 0 else { return }
             output = saved
+            // On a terminal, start below a progress line being redrawn in place (and the ^C echo).
+            if isatty(saved) == 1 { _ = write(saved, "\n", 1) }
             _ = dup2(null, 1)
             _ = dup2(null, 2)
             close(null)
