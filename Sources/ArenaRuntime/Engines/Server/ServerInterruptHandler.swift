@@ -102,6 +102,10 @@ public enum ServerInterruptHandler {
         }
     }
 
+    /// True once a signal has started stopping the servers: work still running elsewhere (a client
+    /// about to send more requests) can stop early instead of meeting servers that are going away.
+    public static var isInterrupted: Bool { ServerProcessRegistry.shared.isShuttingDown }
+
     /// The interrupt thread: the first signal starts the shutdown, each later one makes it hurry.
     private static func readInterrupts(from fd: Int32, grace: Double) {
         var started = false
