@@ -9,8 +9,10 @@ extension ArenaScriptCommand {
             abstract: "Check, lock, execute and bundle an experiment (the default verb).",
             discussion: """
                 Exit status: 0 when every run finished and every expect passed, 1 when an expect \
-                failed, 2 when the experiment could not be run. The bundle goes to \
-                results/<experiment>/<run id>/ beside lockfiles/ (see docs/bundle.md).
+                failed, 2 when the experiment could not be run; on Ctrl-C, SIGTERM or SIGHUP the \
+                servers it started are stopped (ARENA_STOP_GRACE seconds, default 30, then killed; a \
+                second Ctrl-C kills at once) and it ends by that signal (status 130, 143, 129). The \
+                bundle goes to results/<experiment>/<run id>/ beside lockfiles/ (see docs/bundle.md).
                 """
         )
 

@@ -93,7 +93,8 @@ public struct StandardEngineProvider: EngineProvider {
             ServerInterruptHandler.install()
             let logs = FileManager.default.temporaryDirectory.appendingPathComponent("arena-server-logs-\(UUID().uuidString)")
             let session = ServerSession(engine: engine, options: ServerSessionOptions(
-                logDirectory: logs, cacheRoot: cacheRoot, allowHardwareMismatch: allowHardwareMismatch, log: log))
+                logDirectory: logs, cacheRoot: cacheRoot, stopGrace: try ServerStopGrace.fromEnvironment(),
+                allowHardwareMismatch: allowHardwareMismatch, log: log))
             let pins = ServerLaunchPins(modelCommit: model.revision, imageDigest: engine.image.flatMap(Self.digest))
             var tokenizer: OpenAICompletionsEngine.TokenizerSource?
             if engine.kind == .sglang {

@@ -33,8 +33,6 @@ final class ServerProcessRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [pid_t: Entry] = [:]
     private var handles: [pid_t: WeakProcess] = [:]
-    private var cleanups: [Int: @Sendable () -> Void] = [:]
-    private var nextCleanup = 0
     private var shuttingDown = false
     private var hurried = false
     /// Whether a `ServerGuardian` watches this registry's servers (started with the first one).
@@ -81,17 +79,6 @@ final class ServerProcessRegistry: @unchecked Sendable {
 
     var runningCount: Int { lock.withLock { entries.count } }
 
-    /// Extra work for an interrupt (docker rm -f of a container). Returns a token for `removeCleanup`.
-    func addCleanup(_ work: @escaping @Sendable () -> Void) -> Int {
-        lock.withLock {
-            nextCleanup += 1
-            cleanups[nextCleanup] = work
-            return nextCleanup
-        }
-    }
-
-    func removeCleanup(_ token: Int) { _ = lock.withLock { cleanups.removeValue(forKey: token) } }
-
     /// From now on no process starts (`ServerProcessError.interrupted`). Returns the servers running.
     @discardableResult
     func beginShutdown() -> Int {
@@ -109,19 +96,14 @@ final class ServerProcessRegistry: @unchecked Sendable {
     var isHurried: Bool { lock.withLock { hurried } }
 
     /// Stops every running server (`only`: just these process groups, for tests running beside
-    /// other tests; registered cleanups then do not run). Containers get `docker stop --time <grace>`
+    /// other tests). Containers get `docker stop --time <grace>`
     /// while other servers get SIGTERM to their process group, all at once; a group still running
-    /// after `grace` seconds is SIGKILLed. Then `docker rm -f` for each container, the registered
-    /// cleanups, SIGKILL to every group, and a wait until no process of any group is left. A server's
+    /// after `grace` seconds is SIGKILLed. Then `docker rm -f` for each container, SIGKILL to every group, and a wait until no process of any group is left. A server's
     /// descendants that left its group (`setsid`) get the same signals as the group.
     /// After `hurry()` nothing is waited for: the groups are killed and containers removed at once.
     @discardableResult
     func stopAll(grace: Double, only: Set<pid_t>? = nil) -> StopOutcome {
-        let (selected, work) = lock.withLock { () -> ([Entry], [@Sendable () -> Void]) in
-            let chosen = entries.values.filter { only?.contains($0.pid) ?? true }.sorted { $0.pid < $1.pid }
-            let extra = only == nil ? cleanups.keys.sorted().compactMap { cleanups[$0] } : []
-            return (chosen, extra)
-        }
+        let selected = lock.withLock { entries.values.filter { only?.contains($0.pid) ?? true }.sorted { $0.pid < $1.pid } }
         let grace = max(0, grace)
         let containers = selected.filter { $0.containerName != nil }
         let groups = selected.filter { $0.containerName == nil }.map(\.pid)
@@ -157,7 +139,6 @@ final class ServerProcessRegistry: @unchecked Sendable {
         let removalDeadline = Date().addingTimeInterval(20)
         while tools.contains(where: { $0.isRunning }), Date() < removalDeadline { Thread.sleep(forTimeInterval: 0.02) }
         for tool in tools where tool.isRunning { tool.stop(grace: 0) }
-        for cleanup in work { cleanup() }
 
         let pids = selected.map(\.pid)
         for pid in pids { _ = kill(-pid, SIGKILL) }

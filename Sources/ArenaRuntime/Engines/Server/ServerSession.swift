@@ -89,7 +89,6 @@ public final class ServerSession: @unchecked Sendable {
     private let lock = NSLock()
     private var process: ServerProcess?
     private var command: ServerCommand?
-    private var cleanupToken: Int?
 
     public init(engine: EngineSpec, options: ServerSessionOptions) {
         self.engine = engine
@@ -124,15 +123,10 @@ public final class ServerSession: @unchecked Sendable {
         options.log?("starting \(engine.kind.rawValue) server for \(model.id): \(command.display)")
         let process = try ServerProcess(executable: command.executable, arguments: command.arguments,
                                         environment: options.environment, logURL: logURL)
+        // On Ctrl-C the process registry stops the server, and its container by the `--name` of `docker run`.
         lock.withLock {
             self.process = process
             self.command = command
-            if let container = command.containerName {
-                let env = env
-                cleanupToken = ServerProcessRegistry.shared.addCleanup {
-                    _ = ToolRunner.run("docker", ["rm", "-f", container], environment: env, timeout: 30)
-                }
-            }
         }
         do {
             let baseURL = "http://127.0.0.1:\(chosenPort)"
@@ -196,9 +190,9 @@ public final class ServerSession: @unchecked Sendable {
     /// Stops the server: `docker stop` then `docker rm -f` for a container; SIGTERM, the grace period,
     /// then SIGKILL to the process group. Safe to call more than once.
     public func stop() {
-        let (process, command, token) = lock.withLock { () -> (ServerProcess?, ServerCommand?, Int?) in
-            defer { self.process = nil; self.command = nil; self.cleanupToken = nil }
-            return (self.process, self.command, self.cleanupToken)
+        let (process, command) = lock.withLock { () -> (ServerProcess?, ServerCommand?) in
+            defer { self.process = nil; self.command = nil }
+            return (self.process, self.command)
         }
         guard let process else { return }
         let env = environment
@@ -210,7 +204,6 @@ public final class ServerSession: @unchecked Sendable {
         if process.stop(grace: options.stopGrace) {
             options.log?("engine '\(engine.key)': the server ignored SIGTERM for \(PythonFloat.repr(options.stopGrace)) s and was killed")
         }
-        if let token { ServerProcessRegistry.shared.removeCleanup(token) }
     }
 
     deinit { stop() }
