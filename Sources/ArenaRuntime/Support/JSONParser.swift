@@ -16,11 +16,11 @@ struct JSONParser {
         return value
     }
 
-    private func error(_ message: String) -> JSONParseError {
+    func error(_ message: String) -> JSONParseError {
         JSONParseError(message: "malformed JSON at byte \(index): \(message)")
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -29,7 +29,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws -> JSONValue {
+    mutating func parseValue() throws -> JSONValue {
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -99,7 +99,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseString() throws -> String {
+    mutating func parseString() throws -> String {
         index += 1
         // Fast path: no escapes before the closing quote, so the bytes are the string.
         var end = index
@@ -217,6 +217,7 @@ struct JSONParser {
             return .int(negative ? -value : value)
         }
         if isInteger, let i = Int(String(decoding: bytes[start..<index], as: UTF8.self)) { return .int(i) }
+        if let exact = exactDouble(start, index) { return .double(exact) }
         // strtod on a NUL-terminated copy: correctly rounded, and no String to build.
         let parsed: Double? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
             for k in 0..<length { buffer[k] = CChar(bitPattern: bytes[start + k]) }
@@ -228,5 +229,142 @@ struct JSONParser {
         }
         guard let d = parsed else { throw error("invalid number") }
         return .double(d)
+    }
+}
+
+/// Powers of ten that a Double holds exactly (10^0 ... 10^22).
+private let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { value, _ in value * 10 } }
+
+extension JSONParser {
+    /// The value of a decimal number (already checked against the JSON grammar) when one IEEE
+    /// multiplication or division gives it correctly rounded: at most 15 significant digits and a
+    /// decimal exponent within ±22 (both operands are then exact). Otherwise nil (strtod decides).
+    fileprivate func exactDouble(_ start: Int, _ end: Int) -> Double? {
+        var position = start
+        let negative = bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var scale = 0
+        var seenPoint = false
+        while position < end {
+            let b = bytes[position]
+            if b == UInt8(ascii: ".") { seenPoint = true; position += 1; continue }
+            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { break }
+            if mantissa != 0 || b != UInt8(ascii: "0") { digits += 1 }
+            if digits > 15 { return nil }
+            mantissa = mantissa * 10 + UInt64(b - UInt8(ascii: "0"))
+            if seenPoint { scale -= 1 }
+            position += 1
+        }
+        if position < end {
+            // Exponent part: [eE][+-]?digits.
+            position += 1
+            var exponentNegative = false
+            if bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                exponentNegative = bytes[position] == UInt8(ascii: "-")
+                position += 1
+            }
+            var exponent = 0
+            while position < end {
+                exponent = exponent * 10 + Int(bytes[position] - UInt8(ascii: "0"))
+                if exponent > 400 { return nil }
+                position += 1
+            }
+            scale += exponentNegative ? -exponent : exponent
+        }
+        var value = Double(mantissa)
+        if mantissa != 0 {
+            guard scale >= -22, scale <= 22 else { return nil }
+            value = scale < 0 ? value / exactPowersOfTen[-scale] : value * exactPowersOfTen[scale]
+        }
+        return negative ? -value : value
+    }
+
+    // MARK: Streaming access for decoders that keep only some fields of a large document.
+
+    /// The next non-whitespace byte, not consumed; nil at the end.
+    mutating func peekByte() -> UInt8? {
+        skipWhitespace()
+        return index < bytes.count ? bytes[index] : nil
+    }
+
+    /// Calls `member` with each key of the object that starts here; `member` must consume the value
+    /// (by `parseValue`, `skipValue` or another streaming call).
+    mutating func forEachMember(_ member: (inout JSONParser, String) throws -> Void) throws {
+        guard peekByte() == UInt8(ascii: "{") else { throw error("expected an object") }
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        if peekByte() == UInt8(ascii: "}") { index += 1; return }
+        while true {
+            guard peekByte() == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try parseString()
+            guard peekByte() == UInt8(ascii: ":") else { throw error("expected ':'") }
+            index += 1
+            skipWhitespace()
+            try member(&self, key)
+            guard let next = peekByte() else { throw error("unterminated object") }
+            index += 1
+            if next == UInt8(ascii: ",") { continue }
+            if next == UInt8(ascii: "}") { return }
+            index -= 1
+            throw error("expected ',' or '}'")
+        }
+    }
+
+    /// Calls `element` for each element of the array that starts here; `element` must consume it.
+    mutating func forEachElement(_ element: (inout JSONParser) throws -> Void) throws {
+        guard peekByte() == UInt8(ascii: "[") else { throw error("expected an array") }
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        if peekByte() == UInt8(ascii: "]") { index += 1; return }
+        while true {
+            skipWhitespace()
+            try element(&self)
+            guard let next = peekByte() else { throw error("unterminated array") }
+            index += 1
+            if next == UInt8(ascii: ",") { continue }
+            if next == UInt8(ascii: "]") { return }
+            index -= 1
+            throw error("expected ',' or ']'")
+        }
+    }
+
+    /// Checks and steps over one value without building it: the same grammar as `parseValue`.
+    mutating func skipValue() throws {
+        guard let first = peekByte() else { throw error("unexpected end of input") }
+        switch first {
+        case UInt8(ascii: "{"): try forEachMember { parser, _ in try parser.skipValue() }
+        case UInt8(ascii: "["): try forEachElement { parser in try parser.skipValue() }
+        case UInt8(ascii: "\""): try skipString()
+        default: _ = try parseValue()
+        }
+    }
+
+    /// Steps over a string, checking control characters as `parseString` does; a string with
+    /// escapes (rare in what is skipped) goes through `parseString` itself.
+    private mutating func skipString() throws {
+        let start = index
+        index += 1
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") { index += 1; return }
+            if b == UInt8(ascii: "\\") {
+                index = start
+                _ = try parseString()
+                return
+            }
+            if b < 0x20 { throw error("control character in string") }
+            index += 1
+        }
+        throw error("unterminated string")
+    }
+
+    /// Requires that only whitespace follows.
+    mutating func finishDocument() throws {
+        skipWhitespace()
+        guard index == bytes.count else { throw error("unexpected data after the JSON value") }
     }
 }
