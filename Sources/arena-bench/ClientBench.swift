@@ -63,8 +63,8 @@ enum ClientBench {
         let docs = documents(options.docs)
         let requests = docs.flatMap { doc in doc.choices.map { LoglikelihoodRequest(context: doc.question + "\nAnswer:", continuation: " " + $0) } }
         print("client benchmark: \(docs.count) documents, \(requests.count) loglikelihood prompts, batch \(options.batch), server processes \(options.workers)")
-        print("| latency | client | in flight | prompts/s | CPU µs/prompt | completions req/s (latency server) | target req/s (0.9 × in-flight / latency) |")
-        print("|---|---|---|---|---|---|---|")
+        print("| latency | client | in flight | prompts/s | CPU µs/prompt | completions req/s (latency server) | target req/s (0.9 × in-flight / latency) | in-flight / measured latency |")
+        print("|---|---|---|---|---|---|---|---|")
         for latency in options.latencies {
             let port = try LoopbackPort.free()
             let server = try ServerProcess(executable: options.python, arguments: [serverScript.path, "--port", String(port), "--model", "bench/model"],
@@ -80,8 +80,13 @@ enum ClientBench {
             defer { latencyProcess.stop(grace: 2) }
             let latencyServer = "http://127.0.0.1:\(latencyPort)"
             try await waitForHealth(latencyServer, server: latencyProcess)
+            // One request at a time: how long the latency server really takes (its timer is late by
+            // about a millisecond), so that the client's own share of any shortfall shows.
+            let measuredLatency = 1 / (try await requestRate(latencyServer: latencyServer, inFlight: 1, batch: options.batch, count: 40))
+            print(String(format: "latency server at %d ms: %.2f ms per request one at a time", latency, measuredLatency * 1000))
             for inFlight in options.inFlight {
-                let row = try await measureArena(baseURL: baseURL, latencyServer: latencyServer, requests: requests, inFlight: inFlight, batch: options.batch, latency: latency)
+                let row = try await measureArena(baseURL: baseURL, latencyServer: latencyServer, requests: requests, inFlight: inFlight,
+                                                 batch: options.batch, latency: latency, measuredLatency: measuredLatency)
                 print(row)
             }
             if let lmEval = options.lmEvalPython {
@@ -125,7 +130,8 @@ enum ClientBench {
         throw ClientBenchError("fake server did not become healthy")
     }
 
-    static func measureArena(baseURL: String, latencyServer: String, requests: [LoglikelihoodRequest], inFlight: Int, batch: Int, latency: Int) async throws -> String {
+    static func measureArena(baseURL: String, latencyServer: String, requests: [LoglikelihoodRequest], inFlight: Int, batch: Int,
+                             latency: Int, measuredLatency: Double) async throws -> String {
         let multi = CurlMultiClient(maxInFlight: inFlight)
         let client = OpenAIServerClient(baseURL: baseURL, multi: multi)
         let engine = OpenAICompletionsEngine(
@@ -140,18 +146,19 @@ enum ClientBench {
 
         let rate = try await requestRate(latencyServer: latencyServer, inFlight: inFlight, batch: batch)
         let target = latency > 0 ? String(format: "%.0f", 0.9 * Double(inFlight) / (Double(latency) / 1000)) : "–"
-        return String(format: "| %d ms | arena-script | %d | %.0f | %.1f | %.0f | %@ |", latency, inFlight, Double(requests.count) / wall,
-                      cpu / Double(requests.count) * 1e6, rate, target)
+        let bound = latency > 0 ? String(format: "%.0f (%.1f %%)", Double(inFlight) / measuredLatency, 100 * rate * measuredLatency / Double(inFlight)) : "–"
+        return String(format: "| %d ms | arena-script | %d | %.0f | %.1f | %.0f | %@ | %@ |", latency, inFlight, Double(requests.count) / wall,
+                      cpu / Double(requests.count) * 1e6, rate, target, bound)
     }
 
     /// Completions requests per second against the latency server, whose answer takes the latency
     /// and nothing else: what the client sustains against the in-flight / latency bound.
-    static func requestRate(latencyServer: String, inFlight: Int, batch: Int) async throws -> Double {
+    static func requestRate(latencyServer: String, inFlight: Int, batch: Int, count fixedCount: Int? = nil) async throws -> Double {
         let body = JSONValue.object(["model": .string("bench/model"), "prompt": .array((0..<batch).map { _ in .array((0..<40).map { .int(65 + ($0 % 26)) }) }),
                                      "echo": .bool(true), "max_tokens": .int(1), "logprobs": .int(1), "temperature": .int(0)])
         let client = OpenAIServerClient(baseURL: latencyServer, multi: CurlMultiClient(maxInFlight: inFlight))
         _ = try await client.post("/v1/completions", bodies: Array(repeating: body, count: inFlight), cacheable: false)
-        let count = max(inFlight * 20, 200)
+        let count = fixedCount ?? max(inFlight * 20, 200)
         let t0 = now()
         _ = try await client.post("/v1/completions", bodies: Array(repeating: body, count: count), cacheable: false)
         return Double(count) / (now() - t0)
@@ -189,7 +196,7 @@ enum ClientBench {
         let b = try once(docs, name: "all")
         let prompts = Double((docs.count - small.count) * 4)
         let cpuPerPrompt = (b.cpu - a.cpu) / prompts * 1e6
-        let row = String(format: "| %d ms | lm-eval 0.4.13 (batch %d, num_concurrent %d) | %d | %.0f (whole run %.0f) | %.1f (whole run %.1f) | – | – |",
+        let row = String(format: "| %d ms | lm-eval 0.4.13 (batch %d, num_concurrent %d) | %d | %.0f (whole run %.0f) | %.1f (whole run %.1f) | – | – | – |",
                          latency, batch, concurrency, concurrency, prompts / (b.wall - a.wall), Double(docs.count * 4) / b.wall,
                          cpuPerPrompt, b.cpu / Double(docs.count * 4) * 1e6)
         return (row, cpuPerPrompt)
