@@ -185,23 +185,55 @@ struct JSONParser {
                 return .double(-.infinity)
             }
         }
+        // The digits as an integer mantissa and a decimal scale, while they are at most 15
+        // significant ones (then one IEEE operation gives the correctly rounded value).
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var scale = 0
         let digitsStart = index
-        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            let digit = bytes[index] - UInt8(ascii: "0")
+            if mantissa != 0 || digit != 0 { significant += 1 }
+            if significant <= 15 { mantissa = mantissa * 10 + UInt64(digit) }
+            index += 1
+        }
         guard index > digitsStart else { throw error("invalid value") }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             isInteger = false
             index += 1
             let fracStart = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                let digit = bytes[index] - UInt8(ascii: "0")
+                if mantissa != 0 || digit != 0 { significant += 1 }
+                if significant <= 15 {
+                    mantissa = mantissa * 10 + UInt64(digit)
+                    scale -= 1
+                }
+                index += 1
+            }
             guard index > fracStart else { throw error("digits expected after '.'") }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             isInteger = false
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            var exponentNegative = false
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                exponentNegative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
             let expStart = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            var exponent = 0
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
+                index += 1
+            }
             guard index > expStart else { throw error("digits expected in exponent") }
+            scale += exponentNegative ? -exponent : exponent
+        }
+        if !isInteger, significant <= 15, mantissa == 0 || (-22...22).contains(scale) {
+            var value = Double(mantissa)
+            if mantissa != 0 { value = scale < 0 ? value / exactPowersOfTen[-scale] : value * exactPowersOfTen[scale] }
+            return .double(bytes[start] == UInt8(ascii: "-") ? -value : value)
         }
         let length = index - start
         if isInteger, length <= 18 {
@@ -217,7 +249,6 @@ struct JSONParser {
             return .int(negative ? -value : value)
         }
         if isInteger, let i = Int(String(decoding: bytes[start..<index], as: UTF8.self)) { return .int(i) }
-        if let exact = exactDouble(start, index) { return .double(exact) }
         // strtod on a NUL-terminated copy: correctly rounded, and no String to build.
         let parsed: Double? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
             for k in 0..<length { buffer[k] = CChar(bitPattern: bytes[start + k]) }
@@ -236,51 +267,6 @@ struct JSONParser {
 private let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { value, _ in value * 10 } }
 
 extension JSONParser {
-    /// The value of a decimal number (already checked against the JSON grammar) when one IEEE
-    /// multiplication or division gives it correctly rounded: at most 15 significant digits and a
-    /// decimal exponent within ±22 (both operands are then exact). Otherwise nil (strtod decides).
-    fileprivate func exactDouble(_ start: Int, _ end: Int) -> Double? {
-        var position = start
-        let negative = bytes[position] == UInt8(ascii: "-")
-        if negative { position += 1 }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var scale = 0
-        var seenPoint = false
-        while position < end {
-            let b = bytes[position]
-            if b == UInt8(ascii: ".") { seenPoint = true; position += 1; continue }
-            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { break }
-            if mantissa != 0 || b != UInt8(ascii: "0") { digits += 1 }
-            if digits > 15 { return nil }
-            mantissa = mantissa * 10 + UInt64(b - UInt8(ascii: "0"))
-            if seenPoint { scale -= 1 }
-            position += 1
-        }
-        if position < end {
-            // Exponent part: [eE][+-]?digits.
-            position += 1
-            var exponentNegative = false
-            if bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
-                exponentNegative = bytes[position] == UInt8(ascii: "-")
-                position += 1
-            }
-            var exponent = 0
-            while position < end {
-                exponent = exponent * 10 + Int(bytes[position] - UInt8(ascii: "0"))
-                if exponent > 400 { return nil }
-                position += 1
-            }
-            scale += exponentNegative ? -exponent : exponent
-        }
-        var value = Double(mantissa)
-        if mantissa != 0 {
-            guard scale >= -22, scale <= 22 else { return nil }
-            value = scale < 0 ? value / exactPowersOfTen[-scale] : value * exactPowersOfTen[scale]
-        }
-        return negative ? -value : value
-    }
-
     // MARK: Streaming access for decoders that keep only some fields of a large document.
 
     /// The next non-whitespace byte, not consumed; nil at the end.
@@ -360,6 +346,25 @@ extension JSONParser {
             index += 1
         }
         throw error("unterminated string")
+    }
+
+    /// The value of an object that has exactly one member, its key checked but not built; nil, with
+    /// nothing consumed, for anything else (which the caller then reads member by member).
+    mutating func onlyMemberValue() throws -> JSONValue? {
+        let saved = index
+        guard peekByte() == UInt8(ascii: "{") else { return nil }
+        index += 1
+        guard peekByte() == UInt8(ascii: "\"") else { index = saved; return nil }
+        try skipString()
+        guard peekByte() == UInt8(ascii: ":") else { index = saved; return nil }
+        index += 1
+        skipWhitespace()
+        try enter()
+        let value = try parseValue()
+        depth -= 1
+        guard peekByte() == UInt8(ascii: "}") else { index = saved; return nil }
+        index += 1
+        return value
     }
 
     /// Requires that only whitespace follows.

@@ -65,25 +65,39 @@ enum CompletionResponseDecoding {
             try parser.skipValue()
             return (nil, [])
         }
+        // The arrays of one logprobs object have one entry per token: the first one's length sizes the rest.
+        var length = 0
         try parser.forEachMember { parser, key in
+            let isArray = parser.peekByte() == UInt8(ascii: "[")
             switch key {
             case "token_logprobs":
-                guard parser.peekByte() == UInt8(ascii: "[") else {
+                guard isArray else {
                     tokens = nil
                     return try parser.skipValue()
                 }
                 var values: [Double?] = []
+                values.reserveCapacity(length)
                 try parser.forEachElement { parser in values.append(try parser.parseValue().doubleValue) }
                 tokens = values
+                length = values.count
             case "top_logprobs":
-                guard parser.peekByte() == UInt8(ascii: "[") else {
+                guard isArray else {
                     top = []
                     return try parser.skipValue()
                 }
                 var values: [Double?] = []
+                values.reserveCapacity(length)
                 try parser.forEachElement { parser in values.append(try bestAlternative(&parser)) }
                 top = values
-            default: try parser.skipValue()
+                length = values.count
+            default:
+                guard isArray else { return try parser.skipValue() }
+                var count = 0
+                try parser.forEachElement { parser in
+                    try parser.skipValue()
+                    count += 1
+                }
+                length = count
             }
         }
         return (tokens, top)
@@ -96,23 +110,11 @@ enum CompletionResponseDecoding {
             try parser.skipValue()
             return nil
         }
-        var firstKey: String?
-        var firstValue: Double?
-        var more: [String: Double?]?
-        try parser.forEachMember { parser, key in
-            let value = try parser.parseValue().doubleValue
-            if more != nil {
-                more?[key] = value
-            } else if let existing = firstKey {
-                more = [existing: firstValue]
-                more?[key] = value
-            } else {
-                firstKey = key
-                firstValue = value
-            }
-        }
-        if let more { return more.values.compactMap { $0 }.max() }
-        return firstValue
+        // Usually one alternative (logprobs 1): its value, without building its key.
+        if let only = try parser.onlyMemberValue() { return only.doubleValue }
+        var values: [String: Double?] = [:]
+        try parser.forEachMember { parser, key in values[key] = try parser.parseValue().doubleValue }
+        return values.values.compactMap { $0 }.max()
     }
 
     /// What a `/tokenize` answer holds.
