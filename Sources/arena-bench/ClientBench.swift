@@ -7,9 +7,11 @@ import Foundation
 ///
 /// Options: `--python P` (runs the fake server; default $ARENA_TEST_PYTHON), `--lm-eval-python P`
 /// (a python with lm-eval 0.4.13; omit to skip lm-eval), `--docs N` (4 choices each; default 500),
-/// `--latencies 0,50`, `--in-flight 4,64`, `--batch 8`, `--workers 4` (server processes).
-/// Request rates against the in-flight / latency bound are measured separately against
-/// `latency_server.py`, which answers after the latency and does no other work.
+/// `--latencies 0,50`, `--in-flight 4,64` (empty: lm-eval only), `--batch 8`, `--workers 4` (server
+/// processes), `--lm-eval-batch 8,16` and `--lm-eval-concurrency 4,16,64` (every pair is run; the
+/// lowest CPU per prompt is printed). Request rates against the in-flight / latency bound are
+/// measured separately against `latency_server.py`, which answers after the latency and does no
+/// other work; its real latency, one request at a time, is measured too.
 enum ClientBench {
     struct Options {
         var python = ProcessInfo.processInfo.environment["ARENA_TEST_PYTHON"] ?? "python3"
