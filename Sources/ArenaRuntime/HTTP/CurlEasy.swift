@@ -30,6 +30,23 @@ final class CurlSink {
     }
 }
 
+/// A libcurl header list, freed in deinit, that several easy handles may send. It always ends with
+/// an empty `Expect:`, which stops libcurl's `Expect: 100-continue` (one round trip) on bodies over 1 KiB.
+final class CurlHeaderList {
+    let pointer: UnsafeMutablePointer<curl_slist>?
+
+    init(_ headers: [(String, String)]) {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in headers {
+            list = curl_slist_append(list, "\(name): \(value)")
+        }
+        list = curl_slist_append(list, "Expect:")
+        pointer = list
+    }
+
+    deinit { if let pointer { curl_slist_free_all(pointer) } }
+}
+
 /// One libcurl easy handle, freed in deinit. Not shared between threads.
 final class CurlEasy {
     let handle: UnsafeMutableRawPointer
@@ -61,6 +78,11 @@ final class CurlEasy {
         list = curl_slist_append(list, "Expect:")
         headerList = list
         _ = arena_curl_setopt_ptr(handle, CURLOPT_HTTPHEADER, list)
+    }
+
+    /// Sends `list` as the request headers; the caller keeps `list` alive for the transfer.
+    func use(_ list: CurlHeaderList) {
+        _ = arena_curl_setopt_ptr(handle, CURLOPT_HTTPHEADER, list.pointer)
     }
 
     /// Installs write and header callbacks that feed `sink`. The caller keeps `sink` alive

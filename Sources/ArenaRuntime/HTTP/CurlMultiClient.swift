@@ -1,12 +1,13 @@
 import CCurl
 import Foundation
 
-/// Many HTTP requests in flight at once over libcurl's multi interface, on one thread.
+/// Many HTTP requests in flight at once over libcurl's multi socket interface, on one thread.
 ///
 /// At most `maxInFlight` transfers run together; each has its own deadline (`HTTPRequest.timeout`).
 /// Connection errors, 429 and 5xx are retried with exponential backoff and jitter up to the retry
 /// policy's bound, each retry logged. Only a 2xx response is a success; every failure carries the
-/// server's own error text. Results come back in request order.
+/// server's own error text. Results come back in request order. Connections (keep-alive, TCP
+/// no-delay, no `Expect: 100-continue`) stay open between calls for the next batch.
 public final class CurlMultiClient: Sendable {
     public static let defaultMaxInFlight = 64
 
@@ -14,6 +15,7 @@ public final class CurlMultiClient: Sendable {
     public let retry: RetryPolicy
     public let connectTimeout: Double
     private let log: (@Sendable (String) -> Void)?
+    private let sessions = CurlMultiSessionPool()
 
     public init(maxInFlight: Int = CurlMultiClient.defaultMaxInFlight, retry: RetryPolicy = RetryPolicy(),
                 connectTimeout: Double = 10, log: (@Sendable (String) -> Void)? = nil) {
@@ -32,15 +34,18 @@ public final class CurlMultiClient: Sendable {
                         isCancelled: () -> Bool = { false }) -> [Result<HTTPResponse, HTTPError>] {
         var results = [Result<HTTPResponse, HTTPError>?](repeating: nil, count: requests.count)
         guard !requests.isEmpty else { return [] }
-        let multi: CurlMultiHandle
-        do { multi = try CurlMultiHandle() } catch {
-            let failure = HTTPError.transport(url: "", message: "curl_multi_init failed")
+        let session: CurlMultiSession
+        do { session = try sessions.take(maxConnections: maxInFlight) } catch {
+            let failure = HTTPError.transport(url: "", message: "\(error)")
             for i in requests.indices { completed?(i, .failure(failure)) }
             return requests.map { _ in .failure(failure) }
         }
+        let multi = session.multi
         var scheduler = MultiScheduler(count: requests.count)
         var active: [Int: MultiTransfer] = [:]
-        var idle: [CurlEasy] = []
+        // Requests of a batch usually share their headers: one header list for all of them.
+        var headerList: (headers: [String: String], list: CurlHeaderList)?
+        var cancelled = false
 
         func finish(_ index: Int, _ result: Result<HTTPResponse, HTTPError>) {
             results[index] = result
@@ -50,7 +55,7 @@ public final class CurlMultiClient: Sendable {
 
         func start(_ index: Int, attempt: Int) {
             let easy: CurlEasy
-            if let reused = idle.popLast() {
+            if let reused = session.idleEasy.popLast() {
                 curl_easy_reset(reused.handle)
                 easy = reused
             } else {
@@ -59,8 +64,16 @@ public final class CurlMultiClient: Sendable {
                     return
                 }
             }
-            let transfer = MultiTransfer(index: index, attempt: attempt, easy: easy)
-            configure(transfer, requests[index])
+            let request = requests[index]
+            let headers: CurlHeaderList
+            if let shared = headerList, shared.headers == request.headers {
+                headers = shared.list
+            } else {
+                headers = CurlHeaderList(request.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+                headerList = (request.headers, headers)
+            }
+            let transfer = MultiTransfer(index: index, attempt: attempt, easy: easy, headers: headers)
+            configure(transfer, request)
             active[Int(bitPattern: easy.handle)] = transfer
             curl_multi_add_handle(multi.handle, easy.handle)
         }
@@ -68,23 +81,11 @@ public final class CurlMultiClient: Sendable {
         func release(_ transfer: MultiTransfer) {
             curl_multi_remove_handle(multi.handle, transfer.easy.handle)
             active[Int(bitPattern: transfer.easy.handle)] = nil
-            idle.append(transfer.easy)
+            session.idleEasy.append(transfer.easy)
         }
 
-        while scheduler.finished < requests.count {
-            if isCancelled() {
-                for transfer in active.values { release(transfer) }
-                for i in results.indices where results[i] == nil {
-                    finish(i, .failure(.transport(url: HTTPClient.redact(requests[i].url), message: "cancelled")))
-                }
-                break
-            }
-            let now = MultiScheduler.now()
-            while active.count < maxInFlight, let (index, attempt) = scheduler.nextReady(now: now) {
-                start(index, attempt: attempt)
-            }
-            var running: Int32 = 0
-            curl_multi_perform(multi.handle, &running)
+        /// Hands finished transfers to `finish` or the retry queue.
+        func collect() {
             var left: Int32 = 0
             while let message = curl_multi_info_read(multi.handle, &left) {
                 guard arena_curl_msg_is_done(message) != 0, let handle = message.pointee.easy_handle,
@@ -99,18 +100,40 @@ public final class CurlMultiClient: Sendable {
                     scheduler.retry(transfer.index, attempt: transfer.attempt + 1, at: MultiScheduler.now() + after)
                 }
             }
+        }
+
+        while scheduler.finished < requests.count {
+            if isCancelled() {
+                cancelled = true
+                for transfer in active.values { release(transfer) }
+                for i in results.indices where results[i] == nil {
+                    finish(i, .failure(.transport(url: HTTPClient.redact(requests[i].url), message: "cancelled")))
+                }
+                break
+            }
+            let now = MultiScheduler.now()
+            var started = false
+            while active.count < maxInFlight, let (index, attempt) = scheduler.nextReady(now: now) {
+                start(index, attempt: attempt)
+                started = true
+            }
+            // New transfers begin at once (libcurl asked for a zero timeout when they were added).
+            if started { session.runTimerIfDue() }
+            collect()
             if scheduler.finished >= requests.count { break }
             // A slot freed above is filled at once rather than after the next socket event.
             if active.count < maxInFlight, scheduler.hasReady(now: MultiScheduler.now()) { continue }
-            let wait = active.isEmpty ? scheduler.secondsUntilNextRetry(now: MultiScheduler.now()) : 0.1
-            let waitMs = Int32(max(0, min(wait, 0.1)) * 1000)
             if active.isEmpty {
-                if waitMs > 0 { Thread.sleep(forTimeInterval: Double(waitMs) / 1000) }
+                let wait = min(0.1, scheduler.secondsUntilNextRetry(now: MultiScheduler.now()))
+                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
             } else {
-                curl_multi_poll(multi.handle, nil, 0, max(waitMs, 1), nil)
+                session.wait(upTo: 0.1)
+                collect()
             }
         }
         for transfer in active.values { release(transfer) }
+        // A session whose transfers were abandoned may hold half-used connections: not reused.
+        if !cancelled { sessions.giveBack(session) }
         return results.enumerated().map { i, result in
             result ?? .failure(.transport(url: HTTPClient.redact(requests[i].url), message: "request was not sent"))
         }
@@ -139,7 +162,7 @@ public final class CurlMultiClient: Sendable {
         easy.set(CURLOPT_TCP_NODELAY, 1)
         easy.set(CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout * 1000))
         easy.set(CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
-        easy.setHeaders(request.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        easy.use(transfer.headers)
         easy.set(CURLOPT_CUSTOMREQUEST, request.method)
         if let body = request.body {
             _ = arena_curl_setopt_off(easy.handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
@@ -204,6 +227,8 @@ final class MultiTransfer {
     let index: Int
     let attempt: Int
     let easy: CurlEasy
+    /// Kept alive while libcurl may read it.
+    let headers: CurlHeaderList
     let sink = CurlSink()
     var headerBytes: [UInt8] = []
 
@@ -234,10 +259,11 @@ final class MultiTransfer {
         return headers
     }
 
-    init(index: Int, attempt: Int, easy: CurlEasy) {
+    init(index: Int, attempt: Int, easy: CurlEasy, headers: CurlHeaderList) {
         self.index = index
         self.attempt = attempt
         self.easy = easy
+        self.headers = headers
     }
 }
 

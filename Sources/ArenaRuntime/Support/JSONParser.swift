@@ -16,11 +16,11 @@ struct JSONParser {
         return value
     }
 
-    private func error(_ message: String) -> JSONParseError {
+    func error(_ message: String) -> JSONParseError {
         JSONParseError(message: "malformed JSON at byte \(index): \(message)")
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -29,7 +29,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws -> JSONValue {
+    mutating func parseValue() throws -> JSONValue {
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -99,7 +99,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseString() throws -> String {
+    mutating func parseString() throws -> String {
         index += 1
         // Fast path: no escapes before the closing quote, so the bytes are the string.
         var end = index
@@ -185,23 +185,55 @@ struct JSONParser {
                 return .double(-.infinity)
             }
         }
+        // The digits as an integer mantissa and a decimal scale, while they are at most 15
+        // significant ones (then one IEEE operation gives the correctly rounded value).
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var scale = 0
         let digitsStart = index
-        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            let digit = bytes[index] - UInt8(ascii: "0")
+            if mantissa != 0 || digit != 0 { significant += 1 }
+            if significant <= 15 { mantissa = mantissa * 10 + UInt64(digit) }
+            index += 1
+        }
         guard index > digitsStart else { throw error("invalid value") }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             isInteger = false
             index += 1
             let fracStart = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                let digit = bytes[index] - UInt8(ascii: "0")
+                if mantissa != 0 || digit != 0 { significant += 1 }
+                if significant <= 15 {
+                    mantissa = mantissa * 10 + UInt64(digit)
+                    scale -= 1
+                }
+                index += 1
+            }
             guard index > fracStart else { throw error("digits expected after '.'") }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             isInteger = false
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            var exponentNegative = false
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                exponentNegative = bytes[index] == UInt8(ascii: "-")
+                index += 1
+            }
             let expStart = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            var exponent = 0
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
+                index += 1
+            }
             guard index > expStart else { throw error("digits expected in exponent") }
+            scale += exponentNegative ? -exponent : exponent
+        }
+        if !isInteger, significant <= 15, mantissa == 0 || (-22...22).contains(scale) {
+            var value = Double(mantissa)
+            if mantissa != 0 { value = scale < 0 ? value / exactPowersOfTen[-scale] : value * exactPowersOfTen[scale] }
+            return .double(bytes[start] == UInt8(ascii: "-") ? -value : value)
         }
         let length = index - start
         if isInteger, length <= 18 {
@@ -228,5 +260,116 @@ struct JSONParser {
         }
         guard let d = parsed else { throw error("invalid number") }
         return .double(d)
+    }
+}
+
+/// Powers of ten that a Double holds exactly (10^0 ... 10^22).
+private let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { value, _ in value * 10 } }
+
+extension JSONParser {
+    // MARK: Streaming access for decoders that keep only some fields of a large document.
+
+    /// The next non-whitespace byte, not consumed; nil at the end.
+    mutating func peekByte() -> UInt8? {
+        skipWhitespace()
+        return index < bytes.count ? bytes[index] : nil
+    }
+
+    /// Calls `member` with each key of the object that starts here; `member` must consume the value
+    /// (by `parseValue`, `skipValue` or another streaming call).
+    mutating func forEachMember(_ member: (inout JSONParser, String) throws -> Void) throws {
+        guard peekByte() == UInt8(ascii: "{") else { throw error("expected an object") }
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        if peekByte() == UInt8(ascii: "}") { index += 1; return }
+        while true {
+            guard peekByte() == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try parseString()
+            guard peekByte() == UInt8(ascii: ":") else { throw error("expected ':'") }
+            index += 1
+            skipWhitespace()
+            try member(&self, key)
+            guard let next = peekByte() else { throw error("unterminated object") }
+            index += 1
+            if next == UInt8(ascii: ",") { continue }
+            if next == UInt8(ascii: "}") { return }
+            index -= 1
+            throw error("expected ',' or '}'")
+        }
+    }
+
+    /// Calls `element` for each element of the array that starts here; `element` must consume it.
+    mutating func forEachElement(_ element: (inout JSONParser) throws -> Void) throws {
+        guard peekByte() == UInt8(ascii: "[") else { throw error("expected an array") }
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        if peekByte() == UInt8(ascii: "]") { index += 1; return }
+        while true {
+            skipWhitespace()
+            try element(&self)
+            guard let next = peekByte() else { throw error("unterminated array") }
+            index += 1
+            if next == UInt8(ascii: ",") { continue }
+            if next == UInt8(ascii: "]") { return }
+            index -= 1
+            throw error("expected ',' or ']'")
+        }
+    }
+
+    /// Checks and steps over one value without building it: the same grammar as `parseValue`.
+    mutating func skipValue() throws {
+        guard let first = peekByte() else { throw error("unexpected end of input") }
+        switch first {
+        case UInt8(ascii: "{"): try forEachMember { parser, _ in try parser.skipValue() }
+        case UInt8(ascii: "["): try forEachElement { parser in try parser.skipValue() }
+        case UInt8(ascii: "\""): try skipString()
+        default: _ = try parseValue()
+        }
+    }
+
+    /// Steps over a string, checking control characters as `parseString` does; a string with
+    /// escapes (rare in what is skipped) goes through `parseString` itself.
+    private mutating func skipString() throws {
+        let start = index
+        index += 1
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") { index += 1; return }
+            if b == UInt8(ascii: "\\") {
+                index = start
+                _ = try parseString()
+                return
+            }
+            if b < 0x20 { throw error("control character in string") }
+            index += 1
+        }
+        throw error("unterminated string")
+    }
+
+    /// The value of an object that has exactly one member, its key checked but not built; nil, with
+    /// nothing consumed, for anything else (which the caller then reads member by member).
+    mutating func onlyMemberValue() throws -> JSONValue? {
+        let saved = index
+        guard peekByte() == UInt8(ascii: "{") else { return nil }
+        index += 1
+        guard peekByte() == UInt8(ascii: "\"") else { index = saved; return nil }
+        try skipString()
+        guard peekByte() == UInt8(ascii: ":") else { index = saved; return nil }
+        index += 1
+        skipWhitespace()
+        try enter()
+        let value = try parseValue()
+        depth -= 1
+        guard peekByte() == UInt8(ascii: "}") else { index = saved; return nil }
+        index += 1
+        return value
+    }
+
+    /// Requires that only whitespace follows.
+    mutating func finishDocument() throws {
+        skipWhitespace()
+        guard index == bytes.count else { throw error("unexpected data after the JSON value") }
     }
 }

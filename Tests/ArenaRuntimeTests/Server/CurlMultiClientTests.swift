@@ -119,6 +119,55 @@ import Testing
         }
         #expect(seen.lines.sorted() == (0..<30).map(String.init).sorted())
     }
+
+    private func stats(_ server: FakeServer) throws -> JSONValue {
+        try HTTPClient(retry: .none).send(HTTPRequest(url: server.baseURL + "/stats")).json()
+    }
+
+    @Test func largeBodiesAreSentWithoutExpectContinue() throws {
+        // libcurl adds `Expect: 100-continue` (a round trip, or a second's wait) to bodies of 1 MiB or more.
+        let server = try FakeServer()
+        let padding = String(repeating: "p", count: 1_100_000)
+        let body = JSONValue.object(["tokens": .array([.int(72), .int(105)]), "padding": .string(padding)])
+        let request = HTTPRequest(method: "POST", url: server.baseURL + "/detokenize", headers: ["Content-Type": "application/json"],
+                                  body: body.serializedData(indent: nil), timeout: 30)
+        let results = CurlMultiClient(maxInFlight: 2).sendAll([request, request])
+        for result in results {
+            #expect(try result.get().json()["prompt"]?.stringValue == "Hi")
+        }
+        let counted = try stats(server)
+        #expect(counted["connections"]?.intValue ?? 0 >= 1)
+        #expect(counted["expect_headers"]?.intValue == 0)
+    }
+
+    @Test func connectionsAreKeptForTheNextBatch() throws {
+        let server = try FakeServer()
+        let client = CurlMultiClient(maxInFlight: 4)
+        for batch in 0..<3 {
+            let results = client.sendAll((0..<20).map { completionRequest(server, prompt: "b\(batch) p\($0)") })
+            #expect(results.allSatisfy { (try? $0.get()) != nil })
+        }
+        // 60 requests, at most 4 at a time: at most 4 connections when each batch reuses the last one's.
+        let connections = try #require(try stats(server)["connections"]?.intValue)
+        #expect(connections >= 1 && connections <= 4, "\(connections) connections")
+    }
+
+    @Test func connectionsTheServerClosedWhileIdleAreReplacedWithoutErrors() throws {
+        let server = try FakeServer(environment: ["FAKE_IDLE_TIMEOUT": "0.2"])
+        let logged = LogLines()
+        let client = CurlMultiClient(maxInFlight: 4, retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01), log: logged.append)
+        let first = client.sendAll((0..<8).map { completionRequest(server, prompt: "first \($0)") })
+        let connectionsBefore = try #require(try stats(server)["connections"]?.intValue)
+        Thread.sleep(forTimeInterval: 0.6)
+        let second = client.sendAll((0..<8).map { completionRequest(server, prompt: "second \($0)") })
+        for (i, result) in (first + second).enumerated() {
+            let prompt = i < 8 ? "first \(i)" : "second \(i - 8)"
+            #expect(try result.get().json()["choices"]?.arrayValue?.first?["text"]?.stringValue == prompt)
+        }
+        #expect(logged.lines.isEmpty, "\(logged.lines)")
+        // The second batch needed new connections: the server did close the idle ones.
+        #expect(try stats(server)["connections"]?.intValue ?? 0 > connectionsBefore)
+    }
 }
 
 /// Lines collected from a log callback that may run on another thread.

@@ -18,6 +18,10 @@ Misbehaviour through environment variables (for the tests):
   FAKE_COUNT_FILE=path   append one line per prompt answered (its sha256) to this file
   FAKE_VERSION=v         what /version reports (default 0.8.5)
   FAKE_WORKERS=N         serve from N processes sharing the port (SO_REUSEPORT), for benchmarks
+  FAKE_IDLE_TIMEOUT=S    close a keep-alive connection that stays idle for S seconds (as uvicorn does)
+
+/stats reports requests, max_in_flight, the number of distinct connections POSTs came on, and how
+many POSTs carried an Expect header.
 """
 import functools
 import hashlib
@@ -62,6 +66,8 @@ class State:
     requests = 0
     in_flight = 0
     max_in_flight = 0
+    connections = set()
+    expect_headers = 0
     model = os.environ.get("FAKE_MODEL", "fake/model")
 
 
@@ -70,6 +76,8 @@ class Handler(BaseHTTPRequestHandler):
     # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
     # client's delayed ACK would add 40 ms to every response.
     disable_nagle_algorithm = True
+    # Read by StreamRequestHandler.setup: an idle keep-alive connection times out and is closed.
+    timeout = float(os.environ["FAKE_IDLE_TIMEOUT"]) if os.environ.get("FAKE_IDLE_TIMEOUT") else None
 
     def log_message(self, fmt, *args):
         if os.environ.get("FAKE_ACCESS_LOG"):
@@ -91,7 +99,10 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/version":
             self.send_json(200, {"version": os.environ.get("FAKE_VERSION", "0.8.5")})
         elif self.path == "/stats":
-            self.send_json(200, {"requests": State.requests, "max_in_flight": State.max_in_flight})
+            with State.lock:
+                stats = {"requests": State.requests, "max_in_flight": State.max_in_flight,
+                         "connections": len(State.connections), "expect_headers": State.expect_headers}
+            self.send_json(200, stats)
         elif self.path == "/tokenizer_info":
             self.send_json(200, {"eos_token": "<|eos|>", "bos_token": None, "pad_token": None})
         elif self.path == "/v1/models":
@@ -105,6 +116,10 @@ class Handler(BaseHTTPRequestHandler):
         return json.loads(self.rfile.read(length) or b"{}")
 
     def do_POST(self):
+        with State.lock:
+            State.connections.add(self.client_address)
+            if self.headers.get("Expect") is not None:
+                State.expect_headers += 1
         try:
             body = self.read_body()
         except ValueError as error:

@@ -93,16 +93,15 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 distinct.append(text)
             }
             let bodies = distinct.map { JSONValue.object(["prompt": .string($0), "add_special_tokens": .bool(false)]) }
-            let answers = try await client.post("/tokenize", bodies: bodies)
-            let ids = try answers.map { json -> [Int] in
-                guard let items = json["tokens"]?.arrayValue else {
+            let answers = try await client.post("/tokenize", bodies: bodies, decode: CompletionResponseDecoding.tokenize)
+            let ids = try answers.map { answer -> [Int] in
+                switch answer {
+                case let .tokens(tokens): return tokens
+                case .missing:
                     throw EngineError.malformedResponse(endpoint: endpoint("/tokenize"), detail: "no integer list 'tokens'")
-                }
-                let tokens = items.compactMap(\.intValue)
-                guard tokens.count == items.count else {
+                case .nonInteger:
                     throw EngineError.malformedResponse(endpoint: endpoint("/tokenize"), detail: "non-integer entries in 'tokens'")
                 }
-                return tokens
             }
             return texts.map { ids[position[$0] ?? 0] }
         }
@@ -151,23 +150,29 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 "echo": .bool(true),
             ])
         }
-        let answers = try await postCompletions(bodies, prompts: requests.count)
+        let answers = try await postCompletions(bodies, prompts: requests.count, decode: CompletionResponseDecoding.echoedChoices)
         var results: [LoglikelihoodResult] = []
         results.reserveCapacity(requests.count)
         for (answer, batch) in zip(answers, batches) {
-            results += try scoreBatch(batch, answer: answer)
+            results += try scoreBatch(batch, choices: answer)
         }
         return results
     }
 
-    private func scoreBatch(_ batch: [(tokens: [Int], contextLength: Int)], answer: JSONValue) throws -> [LoglikelihoodResult] {
-        let choices = try completionChoices(answer, expected: batch.count)
+    private func scoreBatch(_ batch: [(tokens: [Int], contextLength: Int)], choices answer: [EchoedChoice]?) throws -> [LoglikelihoodResult] {
+        guard let unsorted = answer else {
+            throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "no 'choices' array")
+        }
+        guard unsorted.count == batch.count else {
+            throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "\(unsorted.count) choices for \(batch.count) prompts")
+        }
+        let choices = unsorted.enumerated().sorted { ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset) }.map(\.element)
         var results: [LoglikelihoodResult] = []
         for (choice, input) in zip(choices, batch) {
-            guard let logprobs = choice["logprobs"], let tokenLogprobs = logprobs["token_logprobs"]?.arrayValue else {
+            guard let tokenLogprobs = choice.tokenLogprobs else {
                 throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "choice without logprobs.token_logprobs (does the server support echo?)")
             }
-            let top = logprobs["top_logprobs"]?.arrayValue ?? []
+            let top = choice.topBest
             // lm-eval sums token_logprobs[ctxlen:-1]: the last entry is the one generated token.
             let end = tokenLogprobs.count - 1
             guard input.contextLength > 0, input.contextLength <= end else {
@@ -177,13 +182,12 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
             var sum = 0.0
             var greedy = true
             for position in input.contextLength..<end {
-                guard let value = tokenLogprobs[position].doubleValue else {
+                guard let value = tokenLogprobs[position] else {
                     throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "null logprob at position \(position)")
                 }
                 sum += value
                 if greedy {
-                    let alternatives = position < top.count ? (top[position].objectValue ?? [:]) : [:]
-                    let best = alternatives.values.compactMap(\.doubleValue).max()
+                    let best = position < top.count ? top[position] : nil
                     if best == nil || value != best { greedy = false }
                 }
             }
@@ -233,7 +237,7 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
             if let topP = job.group.topP { body["top_p"] = .double(topP) }
             return .object(body)
         }
-        let answers = try await postCompletions(bodies, prompts: requests.count)
+        let answers = try await postCompletions(bodies, prompts: requests.count) { try JSONValue.parse($0) }
         var texts = [String](repeating: "", count: requests.count)
         for (job, answer) in zip(jobs, answers) {
             let choices = try completionChoices(answer, expected: job.indices.count)
@@ -251,14 +255,16 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
 
     private func endpoint(_ path: String) -> String { HTTPClient.redact(configuration.baseURL + path) }
 
-    /// Sends completions requests (all in flight together, cached), reporting prompts done.
-    private func postCompletions(_ bodies: [JSONValue], prompts: Int) async throws -> [JSONValue] {
+    /// Sends completions requests (all in flight together, cached), reporting prompts done; each
+    /// response is read by `decode` as it arrives.
+    private func postCompletions<Answer: Sendable>(_ bodies: [JSONValue], prompts: Int,
+                                                   decode: @escaping @Sendable (Data) throws -> Answer) async throws -> [Answer] {
         let perRequest = max(1, configuration.batchSize)
         let progress = self.progress
         progress?.begin(total: prompts)
-        let answers = try await client.post("/v1/completions", bodies: bodies) { requestsDone in
+        let answers = try await client.post("/v1/completions", bodies: bodies, progress: { requestsDone in
             progress?.update(done: min(prompts, requestsDone * perRequest))
-        }
+        }, decode: decode)
         progress?.update(done: prompts)
         return answers
     }

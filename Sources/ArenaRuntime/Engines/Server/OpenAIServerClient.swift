@@ -57,13 +57,22 @@ public final class OpenAIServerClient: Sendable {
     /// `progress` receives the number of requests finished so far (cached ones first).
     public func post(_ path: String, bodies: [JSONValue], cacheable: Bool = true,
                      progress: (@Sendable (Int) -> Void)? = nil) async throws -> [JSONValue] {
+        try await post(path, bodies: bodies, cacheable: cacheable, progress: progress) { try JSONValue.parse($0) }
+    }
+
+    /// `post` with the response bytes read by `decode` (on the transfer thread, as each response
+    /// arrives, and for cached responses). A response `decode` rejects fails as malformed; a cached
+    /// one it rejects is sent again.
+    public func post<Answer: Sendable>(_ path: String, bodies: [JSONValue], cacheable: Bool = true,
+                                       progress: (@Sendable (Int) -> Void)? = nil,
+                                       decode: @escaping @Sendable (Data) throws -> Answer) async throws -> [Answer] {
         let cache = cacheable ? self.cache : nil
         let keys = cache.map { cache in bodies.map { cache.key(endpoint: path, body: $0) } }
-        var results = [JSONValue?](repeating: nil, count: bodies.count)
+        var results = [Answer?](repeating: nil, count: bodies.count)
         var missing: [Int] = []
         for i in bodies.indices {
-            if let keys, let cache, let data = cache.lookup(keys[i]), let json = try? JSONValue.parse(data) {
-                results[i] = json
+            if let keys, let cache, let data = cache.lookup(keys[i]), let answer = try? decode(data) {
+                results[i] = answer
             } else {
                 missing.append(i)
             }
@@ -76,26 +85,26 @@ public final class OpenAIServerClient: Sendable {
         let url = baseURL + path
         let sentIndices = missing
         let requests = missing.map { i in
-            HTTPRequest(method: "POST", url: url, headers: headers, body: bodies[i].serializedData(indent: nil), timeout: requestTimeout)
+            HTTPRequest(method: "POST", url: url, headers: headers, body: JSONCompactWriter.data(bodies[i]), timeout: requestTimeout)
         }
-        let outcome = BatchOutcome(count: requests.count)
+        let outcome = BatchOutcome<Answer>(count: requests.count)
         let storeErrors = LockedList()
-        let responses = await multi.sendAll(requests) { position, result in
-            var parsed: Result<JSONValue, HTTPError>
+        _ = await multi.sendAll(requests) { position, result in
+            let parsed: Result<Answer, HTTPError>
             switch result {
             case let .success(response):
                 do {
-                    let json = try response.json()
+                    let answer = try decode(response.body)
                     if let cache, let keys {
                         do { try cache.store(keys[sentIndices[position]], response: response.body) } catch {
                             storeErrors.append("\(error)")
                         }
                     }
-                    parsed = .success(json)
+                    parsed = .success(answer)
                 } catch let error as HTTPError {
                     parsed = .failure(error)
                 } catch {
-                    parsed = .failure(.malformedBody(url: HTTPClient.redact(url), message: "\(error)"))
+                    parsed = .failure(.malformedBody(url: HTTPClient.redact(url), message: "response is not valid JSON: \(HTTPClient.excerpt(response.body))"))
                 }
             case let .failure(error):
                 parsed = .failure(error)
@@ -104,11 +113,10 @@ public final class OpenAIServerClient: Sendable {
             progress?(cachedCount + outcome.finished)
         }
         try? cache?.sync()
-        _ = responses
         var failures: [String] = []
         for (position, i) in missing.enumerated() {
             switch outcome.result(position) {
-            case let .success(json)?: results[i] = json
+            case let .success(answer)?: results[i] = answer
             case let .failure(error)?: failures.append(error.description)
             case nil: failures.append("\(url): no response")
             }
@@ -129,23 +137,23 @@ public final class OpenAIServerClient: Sendable {
 }
 
 /// Per-position results of one batch, written from the transfer thread.
-final class BatchOutcome: @unchecked Sendable {
+final class BatchOutcome<Answer>: @unchecked Sendable {
     private let lock = NSLock()
-    private var results: [Result<JSONValue, HTTPError>?]
+    private var results: [Result<Answer, HTTPError>?]
     private var done = 0
 
     init(count: Int) { results = Array(repeating: nil, count: count) }
 
     var finished: Int { lock.withLock { done } }
 
-    func set(_ position: Int, _ result: Result<JSONValue, HTTPError>) {
+    func set(_ position: Int, _ result: Result<Answer, HTTPError>) {
         lock.withLock {
             if results[position] == nil { done += 1 }
             results[position] = result
         }
     }
 
-    func result(_ position: Int) -> Result<JSONValue, HTTPError>? { lock.withLock { results[position] } }
+    func result(_ position: Int) -> Result<Answer, HTTPError>? { lock.withLock { results[position] } }
 }
 
 final class LockedList: @unchecked Sendable {
