@@ -35,7 +35,7 @@ import Testing
     @Test func htmlIsSelfContainedAndEscaped() throws {
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47]
         var requested: [String] = []
-        let html = try HTMLReportWriter.render(document) { path in requested.append(path); return png }
+        let html = HTMLReportWriter.render(document) { path in requested.append(path); return png }
         #expect(requested == ["charts/gsm8k.png"])
         #expect(html.contains("src=\"data:image/png;base64,\(Data(png).base64EncodedString())\""))
         #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("<link"))
@@ -52,7 +52,7 @@ import Testing
             ReportCell(line: 1, source: "let a = 1", outputs: []),
             ReportCell(line: 2, source: "expect a.b.c > 0", outputs: [.note("shown")]),
         ])
-        let html = try HTMLReportWriter.render(document) { _ in [] }
+        let html = HTMLReportWriter.render(document) { _ in [] }
         #expect(html.components(separatedBy: "<div class=\"outputs\">").count == 2)
         #expect(html.contains("<div class=\"outputs\">\n<p>shown</p>\n</div>"))
     }
