@@ -20,7 +20,7 @@ extension ArenaBuiltins {
             kind.rawValue,
             parameters: [
                 Parameter("image", .string, rule: ValueRules.image, summary: "container image `name:tag[@sha256:<64 hex>]`; `lock` pins the digest; `:latest` or no tag is a warning"),
-                Parameter("command", .string, rule: ValueRules.nonEmpty, summary: "a local command that starts the server; exactly one of `image:` and `command:`"),
+                Parameter("command", .string, rule: ValueRules.nonEmpty, summary: "a local command that starts the server (e.g. a virtualenv's `.venv/bin/vllm serve`; a relative program path is from the experiment's folder); exactly one of `image:` and `command:`"),
                 Parameter("gpu", .string, rule: ValueRules.oneOf(knownGPUs, what: "GPU", caseInsensitive: true), summary: "GPU kind the run must get, one of \(knownGPUs.joined(separator: ", ")) (any case)"),
                 Parameter("gpus", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "GPU count, whole ≥ 1; default `tp`"),
                 Parameter("tp", .number, .defaultValue(.number(1)), rule: ValueRules.wholeNumber(atLeast: 1), summary: "tensor-parallel size, whole ≥ 1 and ≤ `gpus`"),

@@ -92,7 +92,7 @@ public struct StandardEngineProvider: EngineProvider {
         case .vllm, .sglang:
             ServerInterruptHandler.install()
             let logs = FileManager.default.temporaryDirectory.appendingPathComponent("arena-server-logs-\(UUID().uuidString)")
-            let session = ServerSession(engine: engine, options: ServerSessionOptions(
+            let session = ServerSession(engine: Self.commandResolved(engine, against: experimentDirectory), options: ServerSessionOptions(
                 logDirectory: logs, cacheRoot: cacheRoot, stopGrace: try ServerStopGrace.fromEnvironment(),
                 allowHardwareMismatch: allowHardwareMismatch, log: log))
             let pins = ServerLaunchPins(modelCommit: model.revision, imageDigest: engine.image.flatMap(Self.digest))
@@ -128,6 +128,17 @@ public struct StandardEngineProvider: EngineProvider {
             return folder
         }
         return try HubModelSnapshot.folder(id: model.id, commit: model.revision, store: hub).folder
+    }
+
+    /// A `command:` whose program is a relative path (`../.venv/bin/vllm serve`) names it from the
+    /// experiment's folder, like every other path in an experiment; a bare name is looked up on PATH.
+    static func commandResolved(_ engine: EngineSpec, against directory: URL) -> EngineSpec {
+        guard let command = engine.command else { return engine }
+        let words = command.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard let program = words.first, program.contains("/"), !program.hasPrefix("/") else { return engine }
+        var resolved = engine
+        resolved.command = ([resolvePath(String(program), against: directory).path] + words.dropFirst().map(String.init)).joined(separator: " ")
+        return resolved
     }
 
     /// `sha256:...` from `registry/repository@sha256:...`.
