@@ -54,6 +54,27 @@ import Testing
         #expect(sentTwice <= 2, "\(sentTwice) prompts answered before the interrupt were sent again")
     }
 
+    /// Ctrl-C while lm-evaluation-harness runs the tasks (`harness: "lm-eval"`): lm-eval is stopped
+    /// with the server, and nothing of either is left.
+    @Test func ctrlCDuringAnLMEvalRunStopsLMEvalAndTheServer() throws {
+        let python = try ServerFixtures.python()
+        let run = try InterruptedRun("sigint-lm-eval", engine: "vllm(command: \"vllm serve\", concurrency: 2, batch_size: 1, harness: \"lm-eval\")",
+                                     grace: 5, extra: ["ARENA_LM_EVAL_PYTHON": python])
+        defer { run.cleanUp() }
+        let (process, server) = try Self.startFlowing(run)
+        let lmEval = InterruptedRun.processes(containing: "lm_eval")
+        #expect(!lmEval.isEmpty, "no lm-eval process while requests flow: \(run.log)")
+        #expect(kill(-process.pid, SIGINT) == 0)
+        let status = ResumeAfterKillTests.waitForExit(process, within: 30)
+        #expect(status == 130, "\(run.log)")
+        #expect(run.log.hasSuffix("arena-script: servers stopped; exiting with status 130\n"), "\(run.log)")
+        run.expectNothingLeft(of: server)
+        for pid in lmEval {
+            #expect(!ServerFixtures.isAlive(pid), "lm-eval \(pid) still runs")
+            _ = kill(pid, SIGKILL)
+        }
+    }
+
     /// `for e in ...; do arena-script run $e; done` and Ctrl-C: arena-script ends by SIGINT itself
     /// (after stopping its server), so bash knows the command was interrupted and ends the loop
     /// instead of starting the next run.
