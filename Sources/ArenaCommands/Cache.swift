@@ -12,7 +12,7 @@ extension ArenaScriptCommand {
         )
 
         struct Location: ParsableArguments {
-            @Option(name: .customLong("cache-dir"), help: "Cache root (default: $ARENA_CACHE_DIR, else ~/.cache/arena-script/requests).")
+            @Option(name: .customLong("cache-dir"), help: "Cache root (default: $ARENA_CACHE_DIR/requests, else ~/.cache/arena-script/requests).")
             var directory: String?
 
             var root: URL { directory.map { URL(fileURLWithPath: $0) } ?? RequestCache.defaultRoot() }

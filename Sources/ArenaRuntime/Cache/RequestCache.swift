@@ -56,7 +56,7 @@ public final class RequestCache: @unchecked Sendable {
 
     /// `$ARENA_CACHE_DIR`, else `$XDG_CACHE_HOME/arena-script/requests`, else `~/.cache/arena-script/requests`.
     public static func defaultRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let dir = environment["ARENA_CACHE_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        if let dir = environment["ARENA_CACHE_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir).appendingPathComponent("requests") }
         if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
             return URL(fileURLWithPath: xdg).appendingPathComponent("arena-script/requests")
         }
@@ -72,11 +72,10 @@ public final class RequestCache: @unchecked Sendable {
         var removed = 0
         for name in try fm.contentsOfDirectory(atPath: root.path).sorted() {
             let folder = root.appendingPathComponent(name)
-            if let modelPrefix {
-                let scopeFile = folder.appendingPathComponent("scope.json")
-                guard let data = try? Data(contentsOf: scopeFile), let json = try? JSONValue.parse(data),
-                      json["model"]?.stringValue?.hasPrefix(modelPrefix) == true else { continue }
-            }
+            // Only scope folders: anything else under the root is not the cache's to delete.
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent("scope.json")), let json = try? JSONValue.parse(data),
+                  json["model"]?.stringValue != nil else { continue }
+            if let modelPrefix, json["model"]?.stringValue?.hasPrefix(modelPrefix) != true { continue }
             try fm.removeItem(at: folder)
             removed += 1
         }

@@ -12,7 +12,7 @@ struct InterruptedRun {
     let stand: StandInEnvironment
     var directory: URL { stand.directory }
     var countFile: URL { directory.appendingPathComponent("answered.txt") }
-    var cacheDirectory: URL { directory.appendingPathComponent("cache") }
+    var cacheDirectory: URL { directory.appendingPathComponent("cache/requests") }
     var logFile: URL { directory.appendingPathComponent("arena.log") }
 
     /// `engine`: the experiment's engine call; `grace`: ARENA_STOP_GRACE; `extra`: stand-in settings.

@@ -125,12 +125,16 @@ import Testing
         #expect(try RequestCache.clear(root: root, modelPrefix: "org/a") == 1)
         #expect(!FileManager.default.fileExists(atPath: a.directory.path))
         #expect(FileManager.default.fileExists(atPath: b.directory.path))
+        // What is not a scope (another cache sharing the folder) is left alone.
+        let other = root.appendingPathComponent("blobs/sha256/abc")
+        try AtomicFile.write("data file\n", to: other)
         #expect(try RequestCache.clear(root: root) == 1)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["blobs"])
+        #expect(FileManager.default.fileExists(atPath: other.path))
     }
 
     @Test func defaultRootHonoursTheEnvironment() {
-        #expect(RequestCache.defaultRoot(environment: ["ARENA_CACHE_DIR": "/x/y"]).path == "/x/y")
+        #expect(RequestCache.defaultRoot(environment: ["ARENA_CACHE_DIR": "/x/y"]).path == "/x/y/requests")
         #expect(RequestCache.defaultRoot(environment: ["XDG_CACHE_HOME": "/c"]).path == "/c/arena-script/requests")
     }
 }
