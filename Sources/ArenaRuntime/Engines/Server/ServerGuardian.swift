@@ -48,34 +48,12 @@ final class ServerGuardian: @unchecked Sendable {
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0 else { return nil }
         _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, ends[1], 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        _ = ServerProcess.addCloseFrom?(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK))
         let tenths = String(Int((max(0, grace) * 10).rounded(.up)))
         let argv = ["sh", "-c", Self.script, "arena-script-guardian", tenths, String(Int(max(0, grace).rounded(.up)))]
-        let envStrings = environment.keys.sorted().map { "\($0)=\(environment[$0] ?? "")" }
-        let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        let envC: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
-        defer {
-            for p in argvC { free(p) }
-            for p in envC { free(p) }
-        }
-        var child: pid_t = 0
-        let status = posix_spawn(&child, "/bin/sh", &actions, &attributes, argvC, envC)
+        let outcome = ProcessSpawn.spawn(path: "/bin/sh", argv: argv, environment: environment,
+                                         stdin: .descriptor(ends[1]), stdout: .devNull, stderr: .devNull)
         close(ends[1])
-        guard status == 0 else {
+        guard case let .success(child) = outcome else {
             close(ends[0])
             return nil
         }

@@ -54,68 +54,37 @@ public final class ServerProcess: @unchecked Sendable {
         }
         defer { close(logFD) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, logFD, 2)
-        // Nothing else this process has open (request cache, sockets, pipes) goes to the server.
-        _ = Self.addCloseFrom?(&actions, 3)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         self.environment = env
         guard let path = ToolRunner.resolve(executable, environment: env) else {
             throw ServerProcessError.spawnFailed(executable: executable, message: "not found on PATH")
         }
-        let envStrings = env.keys.sorted().map { "\($0)=\(env[$0] ?? "")" }
-        let argv = [executable] + arguments
-        var child: pid_t = 0
-        let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        let envC: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
-        defer {
-            for p in argvC { free(p) }
-            for p in envC { free(p) }
-        }
         // Spawned under the registry's lock, so an interrupt either sees the process or refuses it.
         let name = containerName
+        var outcome: Result<pid_t, ProcessSpawn.SpawnError> = .failure(.init(code: EINVAL))
         let spawn = { () -> (Int32, ServerProcessRegistry.Entry?) in
-            let status = posix_spawn(&child, path, &actions, &attributes, argvC, envC)
-            return (status, status == 0 ? ServerProcessRegistry.Entry(pid: child, containerName: name, environment: env) : nil)
+            outcome = ProcessSpawn.spawn(path: path, argv: [executable] + arguments, environment: env, stdin: .devNull,
+                                         stdout: .descriptor(logFD), stderr: .descriptor(logFD),
+                                         defaultSignals: [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD])
+            switch outcome {
+            case let .success(child): return (0, ServerProcessRegistry.Entry(pid: child, containerName: name, environment: env))
+            case let .failure(error): return (error.code, nil)
+            }
         }
-        let result: Int32
         if let registry {
-            guard let status = registry.spawn(spawn) else { throw ServerProcessError.interrupted(executable: executable) }
-            result = status
+            guard registry.spawn(spawn) != nil else { throw ServerProcessError.interrupted(executable: executable) }
         } else {
-            result = spawn().0
+            _ = spawn()
         }
-        guard result == 0 else {
-            throw ServerProcessError.spawnFailed(executable: executable, message: String(cString: strerror(result)))
+        let child: pid_t
+        switch outcome {
+        case let .success(spawned): child = spawned
+        case let .failure(error): throw ServerProcessError.spawnFailed(executable: executable, message: error.message)
         }
         pid = child
         registry?.attach(self)
     }
-
-    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc module does
-    /// not declare it), found at run time; nil where the C library lacks it.
-    static let addCloseFrom: AddCloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
-        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
 
     /// The `--name` of `docker run ... --name NAME ... IMAGE`, when this is one.
     static func containerName(executable: String, arguments: [String]) -> String? {
