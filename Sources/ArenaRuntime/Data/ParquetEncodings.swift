@@ -55,30 +55,9 @@ enum ParquetEncodings {
         return out
     }
 
-    /// Little-endian bit unpacking, least significant bit first.
-    static func unpack(_ bytes: ArraySlice<UInt8>, bitWidth: Int, count: Int, into out: inout [Int32]) {
-        let base = bytes.startIndex
-        var bitPosition = 0
-        let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1
-        for _ in 0..<count {
-            var value: UInt64 = 0
-            var gathered = 0
-            var position = bitPosition
-            while gathered < bitWidth {
-                let byteIndex = base + position / 8
-                let offset = position % 8
-                let available = 8 - offset
-                let b = byteIndex < bytes.endIndex ? UInt64(bytes[byteIndex]) : 0
-                value |= (b >> UInt64(offset)) << UInt64(gathered)
-                gathered += available
-                position += available
-            }
-            out.append(Int32(truncatingIfNeeded: value & mask))
-            bitPosition += bitWidth
-        }
-    }
-
-    private static func unpack64(_ bytes: ArraySlice<UInt8>, bitWidth: Int, count: Int, into out: inout [UInt64]) {
+    /// Little-endian bit unpacking, least significant bit first, of values up to 64 bits wide
+    /// (RLE/bit-packed hybrid runs into Int32, delta miniblocks into UInt64).
+    static func unpack<Value: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, bitWidth: Int, count: Int, into out: inout [Value]) {
         let base = bytes.startIndex
         var bitPosition = 0
         let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1
@@ -94,7 +73,7 @@ enum ParquetEncodings {
                 gathered += 8 - offset
                 position += 8 - offset
             }
-            out.append(value & mask)
+            out.append(Value(truncatingIfNeeded: value & mask))
             bitPosition += bitWidth
         }
     }
@@ -130,7 +109,7 @@ enum ParquetEncodings {
                 guard width <= 64 else { throw ParquetDecodeError("DELTA_BINARY_PACKED miniblock bit width \(width) is over 64") }
                 let bytes = try cursor.take(perMiniblock * Int(width) / 8)
                 deltas.removeAll(keepingCapacity: true)
-                unpack64(bytes, bitWidth: Int(width), count: perMiniblock, into: &deltas)
+                unpack(bytes, bitWidth: Int(width), count: perMiniblock, into: &deltas)
                 for delta in deltas {
                     guard values.count < Int(total) else { break }
                     previous = previous &+ minDelta &+ Int64(bitPattern: delta)
