@@ -73,9 +73,8 @@ public enum LockfileReader {
         guard let kind = EngineKind(rawValue: kindName) else {
             throw f.error(p + ["kind"], "unknown engine kind '\(kindName)' (expected one of \(EngineKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let startsServer = kind == .vllm || kind == .sglang
-        let gpuCount = startsServer ? try f.int(p + ["gpu_count"]) : try f.optionalInt(p + ["gpu_count"]) ?? 1
-        let tensorParallel = startsServer ? try f.int(p + ["tensor_parallel"]) : try f.optionalInt(p + ["tensor_parallel"]) ?? 1
+        let gpuCount = kind.startsServer ? try f.int(p + ["gpu_count"]) : try f.optionalInt(p + ["gpu_count"]) ?? 1
+        let tensorParallel = kind.startsServer ? try f.int(p + ["tensor_parallel"]) : try f.optionalInt(p + ["tensor_parallel"]) ?? 1
         let spec = EngineSpec(
             key: key, kind: kind, image: try f.optionalString(p + ["image"]), command: try f.optionalString(p + ["command"]),
             url: try f.optionalString(p + ["url"]), gpu: try f.optionalString(p + ["gpu"]), gpuCount: gpuCount,

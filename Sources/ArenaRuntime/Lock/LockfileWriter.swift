@@ -78,8 +78,7 @@ public enum LockfileWriter {
         out.add("command", s.command.map(LockValue.string))
         out.add("url", s.url.map(LockValue.string))
         out.add("gpu", s.gpu.map(LockValue.string))
-        // GPU count and tensor parallelism mean something only for servers this tool starts.
-        if s.kind == .vllm || s.kind == .sglang {
+        if s.kind.startsServer {
             out.add("gpu_count", .int(s.gpuCount))
             out.add("tensor_parallel", .int(s.tensorParallel))
         }

@@ -66,6 +66,9 @@ public struct ModelSpec: Sendable, Equatable, Hashable {
 
 public enum EngineKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case native, vllm, sglang, endpoint
+
+    /// vLLM and SGLang: servers this tool starts (and whose GPU count and tensor parallelism matter).
+    public var startsServer: Bool { self == .vllm || self == .sglang }
 }
 
 public struct EngineSpec: Sendable, Equatable, Hashable {

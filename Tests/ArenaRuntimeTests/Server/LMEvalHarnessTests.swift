@@ -42,7 +42,7 @@ import Testing
 
     @Test func lmEvalRunsAgainstTheServerAndAgreesWithOurEngine() async throws {
         let python = try ServerFixtures.python()
-        let version = LMEvalHarness.version(python: python)
+        let version = LMEvalInstallation(python: python).version()
         #expect(version == "0.4.13", "lm-eval 0.4.13 must be installed in ARENA_TEST_PYTHON (Tests/requirements.txt)")
         let directory = try ServerFixtures.temporaryDirectory("lm-eval")
         defer { try? FileManager.default.removeItem(at: directory) }

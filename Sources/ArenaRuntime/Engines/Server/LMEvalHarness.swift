@@ -76,11 +76,6 @@ public struct LMEvalHarness: Sendable {
         self.environment = environment
     }
 
-    /// The installed lm-eval's version (for the lockfile), or nil when it is not installed.
-    public static func version(python: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        LMEvalInstallation(python: python).version(environment: environment)
-    }
-
     /// The command line for tasks that share few-shot count and limit.
     public func arguments(tasks: [String], fewshot: Int?, limit: Int?, generation: [String: Double] = [:], outputDirectory: URL) -> [String] {
         var modelArgs = ["base_url=\(baseURL)/v1/completions", "model=\(model)", "num_concurrent=\(concurrency)",

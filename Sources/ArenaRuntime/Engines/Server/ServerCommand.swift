@@ -54,7 +54,7 @@ public enum ServerCommandBuilder {
     public static func build(engine: EngineSpec, model: ModelSpec, pins: ServerLaunchPins, seed: Int, port: Int,
                              containerName: String, hfCache: URL,
                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerCommand {
-        guard engine.kind == .vllm || engine.kind == .sglang else {
+        guard engine.kind.startsServer else {
             throw ServerCommandError.unsupportedEngine(engine: engine.key, kind: engine.kind.rawValue)
         }
         if let image = engine.image {
