@@ -112,3 +112,17 @@ import Testing
         }
     }
 }
+
+/// Every task arena-script knows can be delegated: its built-in YAML is where the table says, in
+/// the installed lm-eval 0.4.13, and defines that task.
+@Suite struct LMEvalBuiltinYAMLTests {
+    @Test func everyCatalogTaskHasItsBuiltinYAML() throws {
+        let facts = try #require(LMEvalInstallation(python: try ServerFixtures.python()).facts())
+        #expect(Set(LMEvalDelegation.builtinYAML.keys) == Set(TaskCatalog.taskNames))
+        for (task, path) in LMEvalDelegation.builtinYAML.sorted(by: { $0.key < $1.key }) {
+            let yaml = try String(contentsOf: facts.tasksDirectory.appendingPathComponent(path), encoding: .utf8)
+            let lines = yaml.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(lines.contains("task: \(task)") || lines.contains("\"task\": \"\(task)\""), "\(path) does not define \(task)")
+        }
+    }
+}
