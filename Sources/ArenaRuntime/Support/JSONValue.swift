@@ -62,77 +62,98 @@ extension JSONValue {
     /// Canonical text: sorted keys, Python float repr. `indent` nil gives the compact form
     /// (`{"a":1,"b":[1,2]}`); an indent gives one member per line.
     public func serialized(indent: Int? = 2) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(into: &out, indent: indent, level: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
+    /// `serialized(indent:)` as UTF-8, with a final newline when indented. Written straight into
+    /// bytes: request bodies are serialized by the thousand (token ids in every completions request).
     public func serializedData(indent: Int? = 2) -> Data {
-        var text = serialized(indent: indent)
-        if indent != nil { text += "\n" }
-        return Data(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(into: &out, indent: indent, level: 0)
+        if indent != nil { out.append(UInt8(ascii: "\n")) }
+        return Data(out)
     }
 
-    private func write(into out: inout String, indent: Int?, level: Int) {
+    private func write(into out: inout [UInt8], indent: Int?, level: Int) {
         switch self {
-        case .null: out += "null"
-        case let .bool(b): out += b ? "true" : "false"
-        case let .int(i): out += String(i)
-        case let .double(d): out += PythonFloat.repr(d)
+        case .null: out.append(contentsOf: "null".utf8)
+        case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case let .int(i): JSONValue.writeInt(i, into: &out)
+        case let .double(d): out.append(contentsOf: PythonFloat.repr(d).utf8)
         case let .string(s): JSONValue.writeString(s, into: &out)
         case let .array(items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.newline(&out, indent: indent, level: level + 1)
                 item.write(into: &out, indent: indent, level: level + 1)
             }
             JSONValue.newline(&out, indent: indent, level: level)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case let .object(fields):
-            if fields.isEmpty { out += "{}"; return }
-            out += "{"
-            let keys = fields.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            if fields.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
+            let keys = fields.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (i, key) in keys.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.newline(&out, indent: indent, level: level + 1)
                 JSONValue.writeString(key, into: &out)
-                out += indent == nil ? ":" : ": "
-                fields[key]!.write(into: &out, indent: indent, level: level + 1)
+                out.append(contentsOf: (indent == nil ? ":" : ": ").utf8)
+                fields[key]?.write(into: &out, indent: indent, level: level + 1)
             }
             JSONValue.newline(&out, indent: indent, level: level)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ out: inout String, indent: Int?, level: Int) {
+    private static func newline(_ out: inout [UInt8], indent: Int?, level: Int) {
         guard let indent else { return }
-        out += "\n"
-        out += String(repeating: " ", count: indent * level)
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    /// JSON string escaping; non-ASCII is written as UTF-8 (not \u escapes).
-    static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+    private static func writeInt(_ value: Int, into out: inout [UInt8]) {
+        if value >= 0, value < 10 { out.append(UInt8(ascii: "0") + UInt8(value)); return }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, enough for 20 digits
+        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var n = 0
+            repeat {
+                buffer[23 - n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                n += 1
+            } while magnitude > 0
+            return n
+        }
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        withUnsafeBytes(of: &digits) { buffer in out.append(contentsOf: buffer[(24 - count)...]) }
+    }
+
+    /// JSON string escaping: `"`, `\`, `\n`, `\r`, `\t`, `\b`, `\f` as two-byte escapes, other
+    /// control characters as `\u00xx`, everything else (non-ASCII included) as its UTF-8 bytes.
+    private static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
+            case 0x0A: out.append(contentsOf: "\\n".utf8)
+            case 0x0D: out.append(contentsOf: "\\r".utf8)
+            case 0x09: out.append(contentsOf: "\\t".utf8)
+            case 0x08: out.append(contentsOf: "\\b".utf8)
+            case 0x0C: out.append(contentsOf: "\\f".utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -112,7 +112,10 @@ struct ResponseDecodingTests {
         }
     }
 
-    @Test func requestBodiesAreWrittenAsTheCanonicalSerialization() {
+    /// Request bodies are the canonical compact serialization, which is Python's
+    /// `json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)` of the same value;
+    /// the indented form is `indent=2` with `": "` after keys and a final newline.
+    @Test func requestBodiesAreWrittenAsPythonsJSONWritesThem() throws {
         let values: [JSONValue] = [
             .object(["model": .string("m"), "prompt": .array([.array([.int(0), .int(-7), .int(Int.max), .int(Int.min), .int(10)])]),
                      "temperature": .int(0), "echo": .bool(true), "seed": .int(1234), "top_p": .double(0.95)]),
@@ -121,8 +124,18 @@ struct ResponseDecodingTests {
             .object(["b": .null, "a": .object([:]), "é": .array([]), "Z": .double(1e-7), "y": .double(-0.0), "x": .double(1.5e16)]),
             .array([.double(.nan), .double(.infinity), .double(-.infinity), .string(""), .object(["k": .array([.null, .bool(false)])])]),
         ]
-        for value in values {
-            #expect(JSONCompactWriter.data(value) == value.serializedData(indent: nil))
+        let input = JSONValue.array(values).serializedData(indent: nil)
+        let python = try TestPython.output(["-c", """
+            import json, sys
+            for value in json.loads(sys.stdin.buffer.read()):
+                sys.stdout.buffer.write(json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\\0")
+                sys.stdout.buffer.write(json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False).encode() + b"\\n\\0")
+            """], input: input)
+        let expected = python.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { Data($0) }
+        #expect(expected.count == values.count * 2)
+        for (index, value) in values.enumerated() where 2 * index + 1 < expected.count {
+            #expect(value.serializedData(indent: nil) == expected[2 * index], "\(value.serialized(indent: nil))")
+            #expect(value.serializedData(indent: 2) == expected[2 * index + 1], "\(value.serialized(indent: 2))")
         }
     }
 }

@@ -85,7 +85,7 @@ public final class OpenAIServerClient: Sendable {
         let url = baseURL + path
         let sentIndices = missing
         let requests = missing.map { i in
-            HTTPRequest(method: "POST", url: url, headers: headers, body: JSONCompactWriter.data(bodies[i]), timeout: requestTimeout)
+            HTTPRequest(method: "POST", url: url, headers: headers, body: bodies[i].serializedData(indent: nil), timeout: requestTimeout)
         }
         let outcome = BatchOutcome<Answer>(count: requests.count)
         let storeErrors = LockedList()
