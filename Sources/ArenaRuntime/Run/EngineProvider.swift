@@ -90,10 +90,12 @@ public struct StandardEngineProvider: EngineProvider {
             return EngineHandle(engine: completions, endpoint: ServedEndpoint(baseURL: description.baseURL, model: served), log: { "endpoint \(HTTPClient.redact(url)) serving \(description.models.joined(separator: ", "))\n" },
                                 environment: description.json)
         case .vllm, .sglang:
-            ServerInterruptHandler.install()
+            // One grace period, read once, for a normal stop and for Ctrl-C; a bad value stops the run here.
+            let grace = try ServerStopGrace.fromEnvironment()
+            ServerInterruptHandler.install(grace: grace)
             let logs = FileManager.default.temporaryDirectory.appendingPathComponent("arena-server-logs-\(UUID().uuidString)")
             let session = ServerSession(engine: Self.commandResolved(engine, against: experimentDirectory), options: ServerSessionOptions(
-                logDirectory: logs, cacheRoot: cacheRoot, stopGrace: try ServerStopGrace.fromEnvironment(),
+                logDirectory: logs, cacheRoot: cacheRoot, stopGrace: grace,
                 allowHardwareMismatch: allowHardwareMismatch, log: log))
             let pins = ServerLaunchPins(modelCommit: model.revision, imageDigest: engine.image.flatMap(Self.digest))
             var tokenizer: OpenAICompletionsEngine.TokenizerSource?

@@ -54,6 +54,16 @@ import Testing
         #expect(sentTwice <= 2, "\(sentTwice) prompts answered before the interrupt were sent again")
     }
 
+    /// A grace period that is not seconds stops the run before any server starts, naming the variable.
+    @Test func aBadStopGraceStopsTheRunBeforeAnyServerStarts() throws {
+        let run = try InterruptedRun("bad-grace", engine: Self.vllm, grace: 1, extra: ["ARENA_STOP_GRACE": "soon"])
+        defer { run.cleanUp() }
+        let process = try run.start()
+        #expect(ResumeAfterKillTests.waitForExit(process, within: 60) == 2, "\(run.log)")
+        #expect(run.log.contains("ARENA_STOP_GRACE='soon' is not a number of seconds >= 0"), "\(run.log)")
+        #expect(!run.stand.argvLines.contains { $0.count > 1 && $0[1] == "serve" })
+    }
+
     /// Ctrl-C while lm-evaluation-harness runs the tasks (`harness: "lm-eval"`): lm-eval is stopped
     /// with the server, and nothing of either is left.
     @Test func ctrlCDuringAnLMEvalRunStopsLMEvalAndTheServer() throws {
