@@ -17,26 +17,24 @@ struct EchoedChoice: Equatable {
 enum CompletionResponseDecoding {
     /// The `choices` of an echoed completions response; nil when `choices` is missing or not an array.
     static func echoedChoices(_ data: Data) throws -> [EchoedChoice]? {
-        do {
-            var parser = JSONParser(bytes: [UInt8](data))
-            var choices: [EchoedChoice]?
-            if parser.peekByte() == UInt8(ascii: "{") {
-                try parser.forEachMember { parser, key in
-                    guard key == "choices" else { return try parser.skipValue() }
-                    guard parser.peekByte() == UInt8(ascii: "[") else {
-                        choices = nil
-                        return try parser.skipValue()
-                    }
-                    var list: [EchoedChoice] = []
-                    try parser.forEachElement { parser in list.append(try choice(&parser)) }
-                    choices = list
+        var parser = JSONParser(bytes: [UInt8](data))
+        var choices: [EchoedChoice]?
+        if parser.peekByte() == UInt8(ascii: "{") {
+            try parser.forEachMember { parser, key in
+                guard key == "choices" else { return try parser.skipValue() }
+                guard parser.peekByte() == UInt8(ascii: "[") else {
+                    choices = nil
+                    return try parser.skipValue()
                 }
-            } else {
-                try parser.skipValue()
+                var list: [EchoedChoice] = []
+                try parser.forEachElement { parser in list.append(try choice(&parser)) }
+                choices = list
             }
-            try parser.finishDocument()
-            return choices
+        } else {
+            try parser.skipValue()
         }
+        try parser.finishDocument()
+        return choices
     }
 
     private static func choice(_ parser: inout JSONParser) throws -> EchoedChoice {

@@ -160,13 +160,7 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
     }
 
     private func scoreBatch(_ batch: [(tokens: [Int], contextLength: Int)], choices answer: [EchoedChoice]?) throws -> [LoglikelihoodResult] {
-        guard let unsorted = answer else {
-            throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "no 'choices' array")
-        }
-        guard unsorted.count == batch.count else {
-            throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "\(unsorted.count) choices for \(batch.count) prompts")
-        }
-        let choices = unsorted.enumerated().sorted { ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset) }.map(\.element)
+        let choices = try checkedChoices(answer, expected: batch.count, index: \.index)
         var results: [LoglikelihoodResult] = []
         for (choice, input) in zip(choices, batch) {
             guard let tokenLogprobs = choice.tokenLogprobs else {
@@ -271,13 +265,19 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
 
     /// The `choices` of a completions response, sorted by `index`, checked to number `expected`.
     private func completionChoices(_ json: JSONValue, expected: Int) throws -> [JSONValue] {
-        guard let choices = json["choices"]?.arrayValue else {
+        try checkedChoices(json["choices"]?.arrayValue, expected: expected) { $0["index"]?.intValue }
+    }
+
+    /// Choices (parsed or streamed) present, `expected` of them, in `index` order (list order where
+    /// a choice has no index).
+    private func checkedChoices<Choice>(_ choices: [Choice]?, expected: Int, index: (Choice) -> Int?) throws -> [Choice] {
+        guard let choices else {
             throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "no 'choices' array")
         }
         guard choices.count == expected else {
             throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "\(choices.count) choices for \(expected) prompts")
         }
-        return choices.enumerated().sorted { ($0.element["index"]?.intValue ?? $0.offset) < ($1.element["index"]?.intValue ?? $1.offset) }.map(\.element)
+        return choices.enumerated().sorted { (index($0.element) ?? $0.offset) < (index($1.element) ?? $1.offset) }.map(\.element)
     }
 }
 
