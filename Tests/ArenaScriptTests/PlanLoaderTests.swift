@@ -74,7 +74,7 @@ enum Experiments {
 
     @Test func everyEngineKindAndItsSettings() throws {
         let plan = try plan("""
-        let m = model("./weights/tiny", revision: "main")
+        let m = model("./models/tiny-llama", revision: "main")
         let a = sglang(command: "python -m sglang.launch_server", gpu: "h200", gpus: 4, tp: 2, precision: "fp8",
                        max_model_len: 8192, args: ["--trust-remote-code"], batch_size: 8, harness: "lm-eval")
         let b = endpoint(url: "http://127.0.0.1:8000/v1", concurrency: 4)
