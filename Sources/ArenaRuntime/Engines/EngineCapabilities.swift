@@ -56,7 +56,7 @@ public enum LocalModelNeeds: Sendable, Equatable {
     public var summary: String {
         switch self {
         case .nativeFolder:
-            "a folder the native engine loads: config.json, model.safetensors (or model.safetensors.index.json and its shards), tokenizer.json"
+            "a folder with config.json, model.safetensors (or model.safetensors.index.json and its shards) and tokenizer.json, each opened with the engine's own reader"
         case .serverFolder(tokenizerJSON: false):
             "a folder with config.json, weights (\(LocalModelCheck.serverWeightSuffixes.map { "*\($0)" }.joined(separator: ", "))) and a tokenizer (\(LocalModelCheck.serverTokenizerFiles.joined(separator: ", "))), or a .gguf file"
         case .serverFolder(tokenizerJSON: true):

@@ -40,7 +40,7 @@ struct PlanFileCheck {
     }
 
     static func hint(_ needs: LocalModelNeeds, engine: EngineKind) -> String {
-        "\(engine.rawValue) needs \(needs.summary); a local path is read from the experiment file's folder"
+        "the \(engine.rawValue) engine needs \(needs.summary); a local path is read from the experiment file's folder"
     }
 
     private typealias NumberedRows = [(line: Int?, row: JSONValue)]
@@ -49,6 +49,14 @@ struct PlanFileCheck {
         var out: [Diagnostic] = []
         var parsed: [String: NumberedRows] = [:]
         var unreadable = Set<String>()
+        // `lock` hashes every file a dataset names, read by a task or not: each must exist.
+        for spec in plan.datasets where spec.isLocalPath {
+            for split in ArenaBuiltins.datasetSplits {
+                guard let file = spec.files[split], !unreadable.contains(file), let problem = Self.missing(file, from: experimentDirectory) else { continue }
+                unreadable.insert(file)
+                out.append(.error(problem, at: place(spec.key, split), hint: "a data file is read from the experiment file's folder"))
+            }
+        }
         var checked = Set<String>()
         for selection in plan.runs.flatMap(\.tasks) {
             guard let key = selection.dataset, let spec = plan.datasets.first(where: { $0.key == key }), spec.isLocalPath,
@@ -107,15 +115,21 @@ struct PlanFileCheck {
         let description: String
     }
 
-    /// A local data file's rows, each with its line where the format has lines; parse errors
-    /// name the file as the experiment wrote it.
-    private static func read(_ file: String, from directory: URL) throws -> NumberedRows {
+    /// Why `file` is not a data file that exists, or nil.
+    private static func missing(_ file: String, from directory: URL) -> String? {
         let url = resolvePath(file, against: directory)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw Unreadable(description: "data file \(file) does not exist (looked for \(url.path))")
+            return "data file \(file) does not exist (looked for \(url.path))"
         }
-        guard !isFolder.boolValue else { throw Unreadable(description: "data file \(file) is a folder, not a data file") }
+        return isFolder.boolValue ? "data file \(file) is a folder, not a data file" : nil
+    }
+
+    /// A local data file's rows, each with its line where the format has lines; parse errors
+    /// name the file as the experiment wrote it.
+    private static func read(_ file: String, from directory: URL) throws -> NumberedRows {
+        if let problem = missing(file, from: directory) { throw Unreadable(description: problem) }
+        let url = resolvePath(file, against: directory)
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw Unreadable(description: "data file \(file) cannot be read: \(error.localizedDescription)")
