@@ -40,24 +40,5 @@ import Testing
             + TaskCatalog.taskNames + TaskCatalog.tags.keys
         #expect(ArenaBuiltins.environment.functionNames == expected.sorted())
     }
-
-    /// What the docs list, read back from the text a user reads: every task, tag, metric, split,
-    /// precision and generation setting documented is one the code has, and none is missing.
-    @Test func theDocumentedValuesAreExactlyTheCodes() throws {
-        let facts = try DocumentedFacts.read()
-        #expect(facts.tasks == TaskCatalog.taskNames)
-        #expect(facts.tags == TaskCatalog.tags.mapValues { $0 })
-        for task in TaskCatalog.definitions {
-            #expect(facts.metrics[task.name] == task.scriptMetrics.map(\.name), "\(task.name)")
-            #expect(facts.scoredSplit[task.name] == task.dataset.evalSplit, "\(task.name)")
-            #expect(facts.fewshotSplit[task.name] == (task.takesFewshot ? task.dataset.fewshotSplit : nil), "\(task.name)")
-        }
-        for kind in EngineKind.allCases {
-            #expect(facts.precisions[kind.rawValue] == kind.capabilities.precisions.map(\.name), "\(kind)")
-        }
-        #expect(facts.generationSettings == GenerationSettings.overrides.map(\.name))
-        #expect(facts.datasetSplits == ["test", "validation", "train", "dev"])
-        // Each split a task reads is one `dataset(...)` takes.
-        #expect(Set(facts.scoredSplit.values).union(facts.fewshotSplit.values).isSubset(of: Set(facts.datasetSplits)))
-    }
+    // CheckAgreesWithRunTests and EngineFactsAgreementTests (ArenaRuntimeTests) read the values docs/language.md lists back from its text and run each.
 }

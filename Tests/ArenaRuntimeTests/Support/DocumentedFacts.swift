@@ -4,6 +4,9 @@ import Foundation
 /// and tag tables, each task's metrics and splits, each engine's precisions, the `generation:`
 /// settings and the `dataset(...)` split parameters.
 struct DocumentedFacts {
+    static let docURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/language.md")
+
     var tasks: [String] = []
     var tags: [String: [String]] = [:]
     var metrics: [String: [String]] = [:]
@@ -11,8 +14,12 @@ struct DocumentedFacts {
     /// Absent for a task whose docs say `fewshot` must be 0.
     var fewshotSplit: [String: String] = [:]
     var defaultFewshot: [String: Int] = [:]
+    /// "generations" or "choice likelihoods".
+    var asksFor: [String: String] = [:]
     /// Engine kind -> precision names (empty for an engine without `precision:`).
     var precisions: [String: [String]] = [:]
+    /// Engine kind -> precision -> the server arguments the docs give it (`--dtype bfloat16`).
+    var precisionArguments: [String: [String: String]] = [:]
     var engines: [String] = []
     var generationSettings: [String] = []
     var datasetSplits: [String] = []
@@ -21,7 +28,7 @@ struct DocumentedFacts {
         let description: String
     }
 
-    static func read(_ url: URL = LanguageDocTests.docURL) throws -> DocumentedFacts {
+    static func read(_ url: URL = DocumentedFacts.docURL) throws -> DocumentedFacts {
         let doc = try String(contentsOf: url, encoding: .utf8)
         var facts = DocumentedFacts()
         for row in try tableRows(section(doc, "tasks")) {
@@ -31,6 +38,7 @@ struct DocumentedFacts {
                 facts.scoredSplit[name] = try ticked(row[1]).first
                 if !row[2].hasPrefix("—") { facts.fewshotSplit[name] = try ticked(row[2]).first }
                 facts.defaultFewshot[name] = Int(row[3])
+                facts.asksFor[name] = row[4]
                 // "`exact_match` (`exact_match,strict-match`), ...": the names outside the parentheses.
                 facts.metrics[name] = try ticked(outsideParentheses(row[5]))
             } else if row.count == 2 {
@@ -41,6 +49,10 @@ struct DocumentedFacts {
             let kind = try ticked(row[0]).first ?? ""
             facts.engines.append(kind)
             facts.precisions[kind] = row[1] == "—" ? [] : try ticked(outsideParentheses(row[1]))
+            // "`bf16` (`--dtype bfloat16`)": each name then its arguments.
+            let spans = row[1] == "—" ? [] : try ticked(row[1])
+            facts.precisionArguments[kind] = Dictionary(stride(from: 0, to: spans.count - 1, by: 2).map { (spans[$0], spans[$0 + 1]) },
+                                                        uniquingKeysWith: { a, _ in a })
         }
         let builtins = try section(doc, "builtins")
         for row in try tableRows(builtins) where row.count == 4 {
