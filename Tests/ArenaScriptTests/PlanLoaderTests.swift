@@ -98,6 +98,15 @@ enum Experiments {
         #expect(plan.warnings.map(\.line) == [1])
     }
 
+    /// Every tag in the task catalog is a name scripts can use, planning its member tasks.
+    @Test func catalogTagsArePlannedAsTheirMembers() throws {
+        for (tag, members) in TaskCatalog.tags {
+            let plan = try plan("let m = model(\"acme/x\")\nevaluate(m, on: \(tag), with: vllm(image: \"vllm/vllm-openai:v0.8.5\"))")
+            #expect(plan.runs.first?.tasks.map(\.name) == members, "\(tag)")
+        }
+        #expect(TaskCatalog.tags["ai2_arc"] == ["arc_easy", "arc_challenge"])
+    }
+
     @Test func withoutAnEngineRunsOnTheNativeOneAndTheNameComesFromTheFile() throws {
         let result = PlanLoader.check(source: "let m = model(\"acme/x\")\nevaluate(m, on: hellaswag)", path: "dir/quick_look.arena")
         let plan = try #require(result.plan)
