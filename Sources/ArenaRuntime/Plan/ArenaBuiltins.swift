@@ -116,9 +116,11 @@ public enum ArenaBuiltins {
         parameters: [
             Parameter("baseline", positional: true, modelType, .required, summary: "the reference model"),
             Parameter("candidate", positional: true, modelType, .required, summary: "the model compared against it (a different model; both must be evaluated)"),
+            Parameter("allow_different_settings", .bool,
+                      summary: "pair runs of a task whose few-shot count, limit, generation settings or data differ (a warning says so); default false: such a pair is an error"),
         ],
         returns: .void,
-        summary: "Asks for a paired per-task comparison (candidate minus baseline) in the report.",
+        summary: "Asks for a paired per-task comparison (candidate minus baseline) in the report, on the tasks both are evaluated on.",
         callRule: { args in
             args["baseline"] == args["candidate"] ? [ArgumentProblem("compare needs two different models", parameter: "candidate")] : []
         },
