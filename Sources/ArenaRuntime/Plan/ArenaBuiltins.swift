@@ -137,7 +137,7 @@ public enum ArenaBuiltins {
             Parameter("alpha", .number, .defaultValue(.number(0.05)), rule: { v in
                 guard let a = v.numberValue, a > 0, a < 1 else { return ArgumentProblem("must be between 0 and 1, found \(v)") }
                 return nil
-            }, summary: "significance level of the paired test, in (0, 1)"),
+            }, summary: "significance level of the paired test, in (0, 1): for 0/1 metrics McNemar's exact p must be ≥ alpha, for others the (1 − alpha) paired bootstrap CI of the change must hold 0"),
         ],
         returns: .host(TypeName.tolerance),
         summary: "Sets how far a re-run may drift before `verify --rerun` reports it; at most once per experiment.",
