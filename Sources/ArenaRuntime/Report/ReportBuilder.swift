@@ -15,7 +15,7 @@ public struct ReportBuilder {
         }
     }
 
-    public var contents: BundleContents
+    public let contents: BundleContents
     public var cells: [SourceCell]
     /// (model key, cell index) for each planned run.
     public var runCells: [(model: String, cell: Int)]
@@ -25,7 +25,9 @@ public struct ReportBuilder {
     public var warnings: [(cell: Int, text: String)]
     public var facts: [(String, String)]
     /// Seeds every bootstrap the report draws (the experiment's seed; see `PairedComparison.seed`).
-    public var seed: UInt32
+    public let seed: UInt32
+    /// Each metric's interval ("model/task/key"), drawn once for its table row and its bar.
+    let intervals: [String: MetricInterval]
 
     public init(contents: BundleContents, cells: [SourceCell], runCells: [(model: String, cell: Int)],
                 comparisons: [(baseline: String, candidate: String, cell: Int)],
@@ -39,7 +41,16 @@ public struct ReportBuilder {
         self.warnings = warnings
         self.facts = facts
         self.seed = seed
+        var intervals: [String: MetricInterval] = [:]
+        for task in contents.tasks {
+            for key in task.metrics.keys where !TaskSignatures.isStderrKey(key) {
+                intervals["\(task.model)/\(task.task)/\(key)"] = MetricInterval.of(task, key: key, seed: seed)
+            }
+        }
+        self.intervals = intervals
     }
+
+    func interval(_ task: TaskOutcome, key: String) -> MetricInterval? { intervals["\(task.model)/\(task.task)/\(key)"] }
 
     /// The report and the charts it shows (bundle-relative path -> PNG bytes).
     public func build(font: FontRenderer) throws -> (document: ReportDocument, charts: [(path: String, png: [UInt8])]) {
@@ -86,7 +97,7 @@ public struct ReportBuilder {
             for key in metricKeys(task) {
                 let value = task.metrics[key] ?? .nan
                 let stderr = task.metrics[TaskSignatures.stderrKey(of: key)]
-                let ci = MetricInterval.of(task, key: key, seed: seed).map { Self.interval($0.low, $0.high) } ?? "–"
+                let ci = interval(task, key: key).map { Self.interval($0.low, $0.high) } ?? "–"
                 rows.append([task.task, key, Self.number(value), stderr.map(Self.number) ?? "–", ci, String(task.effectiveCount)])
             }
         }
@@ -153,7 +164,7 @@ public struct ReportBuilder {
     /// The bar of a metric with the same interval the metric table prints.
     func bar(for task: TaskOutcome, key: String) -> BarValue? {
         guard let value = task.metrics[key], value.isFinite else { return nil }
-        guard let interval = MetricInterval.of(task, key: key, seed: seed) else { return BarValue(value) }
+        guard let interval = interval(task, key: key) else { return BarValue(value) }
         return BarValue(value, low: interval.low, high: interval.high)
     }
 
