@@ -158,7 +158,10 @@ public struct ReportBuilder {
     func deltaChart(_ rows: [ComparisonRow], baseline: String, candidate: String) -> BarChart {
         BarChart(title: "\(candidate) − \(baseline)", subtitle: "difference of the primary metric, paired bootstrap 95% CI",
                  yLabel: "difference", categories: rows.map(\.task), series: ["difference"],
-                 values: rows.map { [BarValue($0.stats.difference, low: $0.stats.ciLow, high: $0.stats.ciHigh)] }, colorBySign: true)
+                 values: rows.map { row in
+                     // A task without paired documents has no difference to draw.
+                     [row.stats.difference.isFinite ? BarValue(row.stats.difference, low: row.stats.ciLow, high: row.stats.ciHigh) : nil]
+                 }, colorBySign: true)
     }
 
     /// The bar of a metric with the same interval the metric table prints.

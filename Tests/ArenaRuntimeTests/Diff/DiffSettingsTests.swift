@@ -95,4 +95,25 @@ import Testing
         }
         #expect(try BundleDiff(baseline: base, candidate: cand, allowDifferentSettings: true, iterations: 100).rows.count == 1)
     }
+
+    @Test func theReportsComparisonTableCountsUnpairedDocuments() throws {
+        let (a, b) = Self.bundles()
+        var contents = a
+        contents.models += b.models
+        contents.tasks += b.tasks
+        var noSamples = MetricIntervalTests.outcome(model: "tuned", task: "gsm8k", correct: [], n: 3)
+        noSamples.samples = []
+        contents.tasks += [MetricIntervalTests.outcome(model: "base", task: "gsm8k", correct: [0], n: 3), noSamples]
+        let builder = ReportBuilder(contents: contents, cells: [.init(index: 0, line: 1, text: "compare(base, tuned)")], runCells: [],
+                                    comparisons: [("base", "tuned", 0)], expectationCells: [])
+        let rows = builder.comparisonRows(baseline: "base", candidate: "tuned")
+        let table = builder.comparisonTable(rows, baseline: "base", candidate: "tuned")
+        #expect(table.header.last == "unpaired")
+        #expect(table.rows[0] == ["arc_easy", "acc,none", "0.5000", "0.3750", "-0.1250", ReportBuilder.interval(rows[0].stats.ciLow, rows[0].stats.ciHigh),
+                                  ReportBuilder.number(rows[0].stats.mcnemarP ?? .nan), "0.6250", "8", "4 only base, 0 only tuned"])
+        // No paired document: no figures, and no bar in the delta chart.
+        #expect(table.rows[1][4] == "N/A" && table.rows[1][8] == "0" && table.rows[1][9] == "3 only base, 0 only tuned")
+        #expect(builder.deltaChart(rows, baseline: "base", candidate: "tuned").values[1] == [nil])
+        _ = try builder.build(font: try FontRenderer())
+    }
 }
