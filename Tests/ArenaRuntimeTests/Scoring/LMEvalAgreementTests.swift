@@ -31,7 +31,7 @@ import Testing
         // TruthfulQA's six-question preamble cut to fit 120 - 1 tokens with each answer.
         Variant(name: "cut-truthfulqa-mc", tasks: ["truthfulqa_mc1", "truthfulqa_mc2"], numFewshot: nil, limit: 8, maxLength: 120),
         // Two-shot multiple choice around 64 - 1 tokens.
-        Variant(name: "cut-hellaswag-2-shot", tasks: ["hellaswag", "arc_easy"], numFewshot: 2, limit: 8, maxLength: 64),
+        Variant(name: "cut-2-shot", tasks: ["hellaswag", "mmlu_abstract_algebra"], numFewshot: 2, limit: 8, maxLength: 64),
     ]
 
     /// Where each task's splits live for this run: fixtures, the shared GSM8K files, TruthfulQA converted.
@@ -148,8 +148,8 @@ import Testing
         #expect(truncated["cut-truthfulqa-mc/truthfulqa_mc1"] == 8)
         #expect(truncated["cut-truthfulqa-mc/truthfulqa_mc2"] == 8)
         #expect((1 ..< 24).contains(truncated["cut-gsm8k-0-shot/gsm8k"] ?? 0), "0-shot GSM8K cut \(truncated["cut-gsm8k-0-shot/gsm8k"] ?? 0) of 24")
-        #expect((truncated["cut-hellaswag-2-shot/hellaswag"] ?? 0) > 0 && (truncated["cut-hellaswag-2-shot/arc_easy"] ?? 0) > 0,
-                "2-shot cut: hellaswag \(truncated["cut-hellaswag-2-shot/hellaswag"] ?? 0), arc_easy \(truncated["cut-hellaswag-2-shot/arc_easy"] ?? 0) of 8")
+        #expect((truncated["cut-2-shot/hellaswag"] ?? 0) > 0 && (truncated["cut-2-shot/mmlu_abstract_algebra"] ?? 0) > 0,
+                "2-shot cut: hellaswag \(truncated["cut-2-shot/hellaswag"] ?? 0), mmlu \(truncated["cut-2-shot/mmlu_abstract_algebra"] ?? 0) of 8")
         #expect(truncated["two-shot/hellaswag"] == 0 && truncated["task-defaults/gsm8k"] == 0)
     }
 }
