@@ -62,6 +62,9 @@ public struct ReportBuilder {
             let models = orderedUnique(runCells.filter { $0.cell == cell.index }.map(\.model))
             for model in models {
                 outputs.append(.table(metricTable(model: model)))
+                for task in contents.tasks(for: model) {
+                    if let text = task.truncation?.warning(model: model, task: task.task, of: task.effectiveCount) { outputs.append(.warning(text)) }
+                }
             }
             if !models.isEmpty { outputs.append(.note(MetricInterval.legend + "; stderr is lm-eval's (docs/statistics.md).")) }
             if cell.index == lastRunCell && !contents.tasks.isEmpty {
