@@ -4,7 +4,7 @@ enum DocumentScoring {
     static let gsm8kRegexes = Result { try ExactMatch.gsm8kRegexesToIgnore.map { try PythonRegex($0) } }
 
     /// What a document is scored against: read from the document alone, so `prepare` (and
-    /// `check`, through `TaskDefinition.checkRow`) finds a row without it before any request.
+    /// `check`, through `TaskScorer.checkDocuments`) finds a row without it before any request.
     enum Reference {
         case choices([String])
         case mc2Labels([Int])
@@ -35,7 +35,8 @@ enum DocumentScoring {
         }
     }
 
-    static func records(task: TaskDefinition, document: PreparedDocument, responses: [ModelResponse]) throws -> [SampleRecord] {
+    static func records(task: TaskDefinition, document: PreparedDocument, responses: [ModelResponse],
+                        truncatedTokens: [Int]? = nil) throws -> [SampleRecord] {
         let (target, reference) = try Self.reference(task: task, doc: document.doc)
         let targetJSON: JSONValue
         switch target {
@@ -44,7 +45,8 @@ enum DocumentScoring {
         }
         func record(_ filter: String, _ filtered: String?, _ values: [String: Double]) -> SampleRecord {
             SampleRecord(docID: document.docID, doc: document.doc, target: targetJSON, requests: document.requests,
-                         responses: responses, filter: filter, filteredResponse: filtered, metrics: values)
+                         responses: responses, filter: filter, filteredResponse: filtered, metrics: values,
+                         truncatedTokens: truncatedTokens)
         }
         func logprobs() throws -> [Double] {
             try responses.map { response -> Double in
