@@ -7,7 +7,7 @@ extension ArenaScriptCommand {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Parse and type-check .arena files without running anything or touching the network.")
+            abstract: "Parse and type-check .arena files and open the local models and data files they name, without running anything or touching the network.")
 
         @Argument(help: "The .arena files to check.")
         var files: [String]

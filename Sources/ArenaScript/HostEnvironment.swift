@@ -55,16 +55,26 @@ public struct Parameter: Sendable {
 }
 
 /// What a built-in is handed: its arguments by parameter name (defaults filled in), the id to
-/// give a host object it makes, and where it was called.
+/// give a host object it makes, where it was called and where each given argument's value is.
 public struct BuiltinCall: Sendable {
     public var arguments: [String: Value]
     public var objectID: Int
     public var range: SourceRange
+    /// Parameter name -> the source range of the value written for it (absent for defaults).
+    public var argumentRanges: [String: SourceRange]
+
+    public init(arguments: [String: Value], objectID: Int, range: SourceRange, argumentRanges: [String: SourceRange] = [:]) {
+        self.arguments = arguments
+        self.objectID = objectID
+        self.range = range
+        self.argumentRanges = argumentRanges
+    }
 
     public subscript(name: String) -> Value? { arguments[name] }
 
+    /// A host object made by this call; it remembers where the call and its arguments were written.
     public func object(_ typeName: String, _ fields: [String: Value]) -> Value {
-        .host(HostObject(id: objectID, typeName: typeName, fields: fields))
+        .host(HostObject(id: objectID, typeName: typeName, fields: fields, range: range, argumentRanges: argumentRanges))
     }
 }
 

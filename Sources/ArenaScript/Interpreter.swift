@@ -166,8 +166,10 @@ public struct Interpreter {
         let binding = ArgumentBinding(function, arguments, callRange: range)
         if let first = binding.problems.first { throw first }
         var values: [String: Value] = [:]
+        var ranges: [String: SourceRange] = [:]
         for parameter in function.parameters {
             if let argument = binding.arguments[parameter.name] {
+                ranges[parameter.name] = argument.value.range
                 let value = try evaluate(argument.value)
                 if let problem = parameter.rule?(value), problem.severity == .error {
                     throw Diagnostic.error(problem.message(for: parameter.name, of: name), at: argument.value.range, hint: problem.hint)
@@ -184,7 +186,7 @@ public struct Interpreter {
         let id = nextObjectID
         nextObjectID += 1
         do {
-            let result = try function.body(BuiltinCall(arguments: values, objectID: id, range: range))
+            let result = try function.body(BuiltinCall(arguments: values, objectID: id, range: range, argumentRanges: ranges))
             for var event in result.events {
                 event.range = range
                 event.cell = cell

@@ -50,17 +50,36 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A value the host made, such as a model or an engine: its declared type name, a unique id
-/// (creation order), and its fields.
+/// (creation order), its fields, and where the call that made it and each of its arguments were
+/// written (for the host's own diagnostics; not part of the value's identity).
 public struct HostObject: Sendable, Hashable {
     public var id: Int
     public var typeName: String
     public var fields: [String: Value]
+    public var range: SourceRange
+    /// Parameter name -> the source range of the argument's value, for arguments written out.
+    public var argumentRanges: [String: SourceRange]
 
-    public init(id: Int, typeName: String, fields: [String: Value]) {
+    public init(id: Int, typeName: String, fields: [String: Value], range: SourceRange = .zero, argumentRanges: [String: SourceRange] = [:]) {
         self.id = id
         self.typeName = typeName
         self.fields = fields
+        self.range = range
+        self.argumentRanges = argumentRanges
     }
 
     public subscript(field: String) -> Value? { fields[field] }
+
+    /// Where the argument for `parameter` was written, else the whole call.
+    public func range(of parameter: String) -> SourceRange { argumentRanges[parameter] ?? range }
+
+    public static func == (a: HostObject, b: HostObject) -> Bool {
+        a.id == b.id && a.typeName == b.typeName && a.fields == b.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(typeName)
+        hasher.combine(fields)
+    }
 }

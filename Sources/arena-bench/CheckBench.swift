@@ -2,8 +2,10 @@ import ArenaRuntime
 import ArenaScript
 import Foundation
 
-/// `arena-bench check [ITERATIONS]`: parses, checks, interprets and plans a generated 200-line
-/// experiment many times and prints milliseconds per check (target: under 50 ms).
+/// `arena-bench check [ITERATIONS] [EXPERIMENT...]`: parses, checks, interprets and plans a
+/// generated 200-line experiment many times and prints milliseconds per check (target: under 50
+/// ms); then checks each EXPERIMENT file (its local models and data files opened and every row
+/// read) and prints milliseconds per file.
 enum CheckBench {
     /// A 200-line experiment using every statement kind and most built-ins.
     static func generatedExperiment(lines: Int = 200) -> String {
@@ -41,5 +43,16 @@ enum CheckBench {
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         print("check: \(lineCount)-line experiment, \(first.plan?.runs.count ?? 0) runs, \(runs) checks in \(String(format: "%.1f", ms)) ms")
         print("check: \(String(format: "%.3f", ms / Double(max(1, runs)))) ms per check (target < 50 ms)")
+        for path in args.dropFirst() {
+            let result = PlanLoader.check(path: path)
+            guard result.plan != nil else {
+                FileHandle.standardError.write(Data(result.rendered(colour: false).utf8))
+                throw PlanLoadError(rendered: "\(path) does not check", diagnostics: result.diagnostics)
+            }
+            let repeats = max(1, iterations / 50)
+            let fileElapsed = clock.measure { for _ in 0..<repeats { _ = PlanLoader.check(path: path) } }
+            let fileMs = Double(fileElapsed.components.seconds) * 1000 + Double(fileElapsed.components.attoseconds) / 1e15
+            print("check: \(path) with its local files: \(String(format: "%.1f", fileMs / Double(repeats))) ms per check (\(repeats) checks)")
+        }
     }
 }

@@ -7,7 +7,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("data", "load Parquet/JSONL/CSV files through DatasetLoader (sha256 included)"),
     ("native", "sgemm peak; native engine prefill and generation tokens/s"),
     ("tokenizer", "tokens/s encoding and decoding a large text with the native tokenizer"),
-    ("check", "parse, check, interpret and plan a generated 200-line experiment; ms per check"),
+    ("check", "parse, check, interpret and plan a generated 200-line experiment; ms per check [ITERATIONS] [EXPERIMENT...]"),
     ("metrics", "gsm8k, truthfulqa_gen, DROP scoring and the paired bootstrap on real data"),
     ("client", "server client vs lm-eval on a loopback OpenAI-compatible server (0 and 50 ms latency)"),
     ("hubmodel", "bring a model from a loopback Hub into a cache folder: cold, warm, rebuilt"),

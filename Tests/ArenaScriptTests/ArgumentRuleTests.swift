@@ -1,5 +1,6 @@
 import ArenaRuntime
 import ArenaScript
+import Foundation
 import Testing
 
 /// The check-time rules for built-in arguments, through real experiment text.
@@ -40,8 +41,15 @@ import Testing
         #expect(severities("let m = model(\"org/name\", revision: \"\(revision)\")\nevaluate(m, on: gsm8k)") == expected)
     }
 
+    /// Local paths (which `check` also opens) name the repository's tiny model three ways: `./`,
+    /// `../` and absolute, from the package folder the tests run in.
+    static let localModelPaths: [String] = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return ["./models/tiny-llama", "../\(root.lastPathComponent)/models/tiny-llama", root.appendingPathComponent("models/tiny-llama").path]
+    }()
+
     @Test(arguments: [
-        ("Qwen/Qwen2.5-3B-Instruct", true), ("gpt2", true), ("./models/tiny", true), ("/abs/path", true), ("../up", true),
+        ("Qwen/Qwen2.5-3B-Instruct", true), ("gpt2", true), (localModelPaths[0], true), (localModelPaths[1], true), (localModelPaths[2], true),
         ("a/b/c", false), ("org/na me", false), ("-org/name", false), ("org/name.", false), ("org--x/name", false), ("", false),
     ])
     func repositoryIDs(id: String, valid: Bool) {

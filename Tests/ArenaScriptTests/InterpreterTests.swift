@@ -30,6 +30,27 @@ import Testing
         #expect(shipped == ["a:1", "widget-2:2"])
     }
 
+    /// A host object remembers where its call and each written argument are (not the defaults),
+    /// and the ranges take no part in its equality.
+    @Test func hostObjectsRememberWhereTheirArgumentsWereWritten() throws {
+        let source = "let a = widget(\"a\", size: 3)\nlet b = widget(\"b\")\nship(a, to: \"dock\")\nship(b, to: \"dock\")"
+        let result = try run(source)
+        let widgets = result.events.compactMap { event -> HostObject? in
+            guard case .record(let payload) = event.payload else { return nil }
+            return payload["widget"]?.hostValue
+        }
+        let text = SourceText(source)
+        #expect(widgets.map { text.slice($0.range) } == ["widget(\"a\", size: 3)", "widget(\"b\")"])
+        #expect(text.slice(widgets[0].range(of: "name")) == "\"a\"")
+        #expect(text.slice(widgets[0].range(of: "size")) == "3")
+        // A default was not written: its place is the whole call.
+        #expect(widgets[1].argumentRanges["size"] == nil && widgets[1].range(of: "size") == widgets[1].range)
+        var moved = widgets[0]
+        moved.range = .zero
+        moved.argumentRanges = [:]
+        #expect(moved == widgets[0] && moved.hashValue == widgets[0].hashValue)
+    }
+
     @Test func bareNamesCallTheBuiltinWithDefaults() throws {
         let result = try run("let s = standard\nship(s, to: \"x\")")
         guard case .record(let payload) = result.events.first?.payload else { Issue.record("no event"); return }

@@ -78,7 +78,7 @@ enum Experiments {
 
     @Test func everyEngineKindAndItsSettings() throws {
         let plan = try plan("""
-        let m = model("./weights/tiny", revision: "main")
+        let m = model("./models/tiny-llama", revision: "main")
         let a = sglang(command: "python -m sglang.launch_server", gpu: "h200", gpus: 4, tp: 2, precision: "fp8",
                        max_model_len: 8192, args: ["--trust-remote-code"], batch_size: 8, harness: "lm-eval")
         let b = endpoint(url: "http://127.0.0.1:8000/v1", concurrency: 4)
@@ -100,6 +100,15 @@ enum Experiments {
         #expect(plan.runs[1].tasks == [TaskSelection(name: "arc_easy", limit: 10)])
         // A revision on a local folder means nothing: a warning, kept with the plan.
         #expect(plan.warnings.map(\.line) == [1])
+    }
+
+    /// Every tag in the task catalog is a name scripts can use, planning its member tasks.
+    @Test func catalogTagsArePlannedAsTheirMembers() throws {
+        for (tag, members) in TaskCatalog.tags {
+            let plan = try plan("let m = model(\"acme/x\")\nevaluate(m, on: \(tag), with: vllm(image: \"vllm/vllm-openai:v0.8.5\"))")
+            #expect(plan.runs.first?.tasks.map(\.name) == members, "\(tag)")
+        }
+        #expect(TaskCatalog.tags["ai2_arc"] == ["arc_easy", "arc_challenge"])
     }
 
     @Test func withoutAnEngineRunsOnTheNativeOneAndTheNameComesFromTheFile() throws {

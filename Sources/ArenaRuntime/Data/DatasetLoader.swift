@@ -162,6 +162,15 @@ public struct DatasetLoader: Sendable {
         return LoadedSplit(rows: rows, files: records)
     }
 
+    /// Parses a file's bytes like `rows(_:path:name:)`, with the 1-based line each row starts on
+    /// for line-based formats (JSON Lines, CSV) and nil for the others.
+    static func numberedRows(_ data: Data, path: String, name: String) throws -> [(line: Int?, row: JSONValue)] {
+        let lowered = path.lowercased()
+        if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") { return try JSONLReader.numberedRows(data, name: name).map { ($0.line, $0.row) } }
+        if lowered.hasSuffix(".csv") { return try CSVReader.numberedRows(data, name: name).map { ($0.line, $0.row) } }
+        return try rows(data, path: path, name: name).map { (nil, $0) }
+    }
+
     /// Parses a file's bytes by the extension of `path`; `name` is used in error messages.
     static func rows(_ data: Data, path: String, name: String) throws -> [JSONValue] {
         let lowered = path.lowercased()

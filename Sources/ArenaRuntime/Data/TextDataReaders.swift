@@ -21,6 +21,11 @@ public struct DataFileError: Error, CustomStringConvertible, Equatable {
 /// JSON Lines: one JSON object per line; blank lines are skipped.
 public enum JSONLReader {
     public static func rows(_ data: Data, name: String) throws -> [JSONValue] {
+        try numberedRows(data, name: name).map(\.row)
+    }
+
+    /// The rows with the 1-based line each is on.
+    public static func numberedRows(_ data: Data, name: String) throws -> [(line: Int, row: JSONValue)] {
         let bytes = [UInt8](data)
         var lines: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { buffer in
@@ -31,7 +36,7 @@ public enum JSONLReader {
             }
             if start < buffer.count { lines.append(start..<buffer.count) }
         }
-        var rows: [JSONValue] = []
+        var rows: [(line: Int, row: JSONValue)] = []
         rows.reserveCapacity(lines.count)
         for (number, range) in lines.enumerated() {
             let line = bytes[range]
@@ -46,7 +51,7 @@ public enum JSONLReader {
             guard case .object = value else {
                 throw DataFileError(file: name, line: number + 1, message: "each line must be a JSON object")
             }
-            rows.append(value)
+            rows.append((number + 1, value))
         }
         return rows
     }
@@ -75,6 +80,11 @@ public enum JSONFileReader {
 /// as the header.
 public enum CSVReader {
     public static func rows(_ data: Data, name: String) throws -> [JSONValue] {
+        try numberedRows(data, name: name).map(\.row)
+    }
+
+    /// The rows with the 1-based line each starts on.
+    public static func numberedRows(_ data: Data, name: String) throws -> [(line: Int, row: JSONValue)] {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         let records = try parse(bytes, name: name)
@@ -90,7 +100,7 @@ public enum CSVReader {
             }
             var object: [String: JSONValue] = [:]
             for (column, field) in zip(columns, record.fields) { object[column] = .string(field) }
-            return .object(object)
+            return (record.line, .object(object))
         }
     }
 

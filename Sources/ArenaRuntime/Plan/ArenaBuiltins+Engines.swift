@@ -3,7 +3,6 @@ import ArenaScript
 extension ArenaBuiltins {
     public static let knownGPUs = ["A10G", "A100", "A100-40GB", "A100-80GB", "B200", "H100", "H200", "L4", "L40S",
                                    "MI300X", "MI325X", "MI355X", "RTX4090", "T4", "V100"]
-    public static let knownPrecisions = ["auto", "bf16", "fp16", "fp32", "fp8", "fp4", "int8", "int4"]
     public static let knownHarnesses = ["native", "lm-eval"]
 
     static var clientParameters: [Parameter] {
@@ -15,6 +14,17 @@ extension ArenaBuiltins {
         ]
     }
 
+    /// The precisions the engine kind starts with (`EngineCapabilities`, which the command builder reads too).
+    static func precisionRule(_ kind: EngineKind) -> ValueRule {
+        let names = kind.capabilities.precisions.map(\.name)
+        return { value in
+            guard let s = value.stringValue, kind.capabilities.precision(named: s) == nil else { return nil }
+            let quantized = ["int8", "int4", "fp4", "nf4"].contains(s.lowercased())
+            return ArgumentProblem("unknown precision \(value) for \(kind.rawValue)",
+                                   hint: "use one of \(names.joined(separator: ", "))" + (quantized ? "; a checkpoint already quantized to \(s) loads with \"auto\"" : ""))
+        }
+    }
+
     static func serverFunction(_ kind: EngineKind) -> BuiltinFunction {
         BuiltinFunction(
             kind.rawValue,
@@ -24,7 +34,7 @@ extension ArenaBuiltins {
                 Parameter("gpu", .string, rule: ValueRules.oneOf(knownGPUs, what: "GPU", caseInsensitive: true), summary: "GPU kind the run must get, one of \(knownGPUs.joined(separator: ", ")) (any case)"),
                 Parameter("gpus", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "GPU count, whole ≥ 1; default `tp`"),
                 Parameter("tp", .number, .defaultValue(.number(1)), rule: ValueRules.wholeNumber(atLeast: 1), summary: "tensor-parallel size, whole ≥ 1 and ≤ `gpus`"),
-                Parameter("precision", .string, rule: ValueRules.oneOf(knownPrecisions, what: "precision"), summary: "one of \(knownPrecisions.joined(separator: ", "))"),
+                Parameter("precision", .string, rule: precisionRule(kind), summary: "one of \(kind.capabilities.precisions.map(\.name).joined(separator: ", ")): `--dtype` (auto, bf16, fp16, fp32) or `--quantization` (the others; awq, gptq and bitsandbytes need a checkpoint quantized that way); a checkpoint already quantized to another format (int8, int4, fp4) loads with \"auto\""),
                 Parameter("max_model_len", .number, rule: ValueRules.wholeNumber(atLeast: 1), summary: "context length the server allows, whole ≥ 1"),
                 Parameter("gpu_memory_utilization", .number, rule: ValueRules.fraction, summary: "fraction of GPU memory the server may take, in (0, 1]"),
                 Parameter("args", .list(.string), summary: "extra server arguments, appended as given"),

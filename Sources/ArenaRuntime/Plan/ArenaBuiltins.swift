@@ -40,7 +40,7 @@ public enum ArenaBuiltins {
         "model",
         parameters: [
             Parameter("id", positional: true, .string, .required, rule: ValueRules.repositoryID,
-                      summary: "Hub repository id (`org/name`), or a local folder starting with `/`, `./` or `../`"),
+                      summary: "Hub repository id (`org/name`), or a local folder starting with `/`, `./` or `../` (relative to the experiment file), which `check` opens: it must be what its engine needs (see Engines)"),
             Parameter("revision", .string, rule: ValueRules.revision,
                       summary: "branch or tag (git ref-name rules) or full 40-hex commit SHA; default \"main\"; `lock` pins it to a commit; a warning on a local folder"),
         ],
@@ -65,7 +65,7 @@ public enum ArenaBuiltins {
     static let datasetFunction = BuiltinFunction(
         "dataset",
         parameters: datasetSplits.map {
-            Parameter($0, .string, rule: ValueRules.dataFile, summary: "local JSONL/JSON/CSV/Parquet file for the \($0) split, relative to the experiment file")
+            Parameter($0, .string, rule: ValueRules.dataFile, summary: "local JSONL/JSON/CSV/Parquet file for the \($0) split, relative to the experiment file; `check` parses it and every row a task reads")
         } + [
             Parameter("hub", .string, rule: ValueRules.repositoryID, summary: "Hub dataset id instead of local split files (not both)"),
             Parameter("revision", .string, rule: ValueRules.revision, summary: "Hub dataset branch, tag or commit; default \"main\""),

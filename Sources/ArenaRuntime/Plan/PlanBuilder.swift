@@ -9,6 +9,8 @@ struct PlanBuilder {
     var diagnostics: [Diagnostic] = []
     /// (model key, task) -> the range of the call that planned it.
     var evaluated: [String: [String: SourceRange]] = [:]
+    /// Where the plan's local files were named, for `PlanFileCheck`.
+    var places = PlanPlaces()
     /// The range of each `compare(...)` call, by its index in `plan.comparisons`.
     var comparisonRanges: [SourceRange] = []
 
@@ -74,7 +76,7 @@ struct PlanBuilder {
 
     /// lm-eval's local-completions client cannot score likelihoods against SGLang: it needs vLLM's
     /// /tokenize endpoints, which SGLang does not serve (lm-eval issue 2982).
-    private mutating func checkHarness(engineKey: String, task: TaskInfo, at range: SourceRange) {
+    private mutating func checkHarness(engineKey: String, task: TaskDefinition, at range: SourceRange) {
         guard let engine = plan.engines.first(where: { $0.key == engineKey }), engine.kind == .sglang,
               engine.harness == "lm-eval", !task.generates else { return }
         diagnostics.append(.error("lm-eval cannot score \(task.name) against SGLang: its loglikelihood requests need vLLM's tokenizer endpoints",
@@ -115,6 +117,7 @@ struct PlanBuilder {
                 if let datasetKey { checkDataset(datasetKey, for: info, at: event.range, fewshot: task["fewshot"]?.integerValue) }
                 var generation: [String: Double] = [:]
                 if case .record(let g)? = task["generation"] { for (k, v) in g { generation[k] = v.numberValue } }
+                checkSampling(engineKey: engineKey, task: info, generation: generation, at: task.range(of: "generation"))
                 selections.append(TaskSelection(name: info.name, fewshot: task["fewshot"]?.integerValue, limit: task["limit"]?.integerValue,
                                                 dataset: datasetKey, generation: generation))
             }
@@ -124,21 +127,35 @@ struct PlanBuilder {
         }
     }
 
-    private mutating func checkDataset(_ key: String, for task: TaskInfo, at range: SourceRange, fewshot: Int?) {
+    /// A local dataset must give every split the task reads at this few-shot count
+    /// (`TaskDefinition.splitsRead`, which the document loader reads too).
+    private mutating func checkDataset(_ key: String, for task: TaskDefinition, at range: SourceRange, fewshot: Int?) {
         guard let spec = plan.datasets.first(where: { $0.key == key }), spec.isLocalPath else { return }
-        if spec.files[task.scoredSplit] == nil {
-            diagnostics.append(.error("\(task.name) scores the '\(task.scoredSplit)' split, which dataset '\(key)' does not give", at: range,
-                                      hint: "add \(task.scoredSplit): \"file\" to the dataset"))
+        for split in task.splitsRead(fewshot: fewshot) where spec.files[split] == nil {
+            if split == task.dataset.evalSplit {
+                diagnostics.append(.error("\(task.name) scores the '\(split)' split, which dataset '\(key)' does not give", at: range,
+                                          hint: "add \(split): \"file\" to the dataset"))
+            } else {
+                diagnostics.append(.error("\(task.name) draws few-shot examples from the '\(split)' split, which dataset '\(key)' does not give",
+                                          at: range, hint: "add \(split): \"file\" to the dataset, or set fewshot: 0"))
+            }
         }
-        if let split = task.fewshotSplit, (fewshot ?? task.defaultFewshot) > 0, spec.files[split] == nil {
-            diagnostics.append(.error("\(task.name) draws few-shot examples from the '\(split)' split, which dataset '\(key)' does not give",
-                                      at: range, hint: "add \(split): \"file\" to the dataset, or set fewshot: 0"))
-        }
+    }
+
+    /// The task's generation settings (its own, with `generation:` applied) must be ones the
+    /// engine decodes with (`EngineCapabilities.sampling`, which the native engine reads too).
+    private mutating func checkSampling(engineKey: String, task: TaskDefinition, generation: [String: Double], at range: SourceRange) {
+        guard let engine = plan.engines.first(where: { $0.key == engineKey }),
+              let settings = task.generation?.applying(generation),
+              let problem = engine.kind.capabilities.sampling.problem(settings) else { return }
+        diagnostics.append(.error("\(task.name) on '\(engineKey)': the \(engine.kind.rawValue) engine \(problem)", at: range,
+                                  hint: "sampling needs a server engine (vllm, sglang or endpoint)"))
     }
 
     private mutating func addModel(_ object: HostObject) -> String {
         let key = interpretation.name(of: object)
         if !plan.models.contains(where: { $0.key == key }) {
+            places.models[key] = object.range(of: "id")
             plan.models.append(ModelSpec(key: key, id: object["id"]?.stringValue ?? "", revision: object["revision"]?.stringValue ?? "main",
                                          isLocalPath: object["local"]?.boolValue ?? false))
         }
@@ -171,7 +188,12 @@ struct PlanBuilder {
         let key = interpretation.name(of: object)
         guard !plan.datasets.contains(where: { $0.key == key }) else { return key }
         var files: [String: String] = [:]
-        for split in ArenaBuiltins.datasetSplits { if let f = object[split]?.stringValue { files[split] = f } }
+        for split in ArenaBuiltins.datasetSplits {
+            if let f = object[split]?.stringValue {
+                files[split] = f
+                places.datasetFiles[key, default: [:]][split] = object.range(of: split)
+            }
+        }
         let hub = object["hub"]?.stringValue
         let firstFile = ArenaBuiltins.datasetSplits.compactMap { files[$0] }.first ?? ""
         plan.datasets.append(DatasetSpec(key: key, id: hub ?? firstFile, revision: object["revision"]?.stringValue ?? "main",

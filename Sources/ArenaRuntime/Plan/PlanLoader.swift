@@ -26,7 +26,8 @@ public enum PlanLoader {
         return check(source: text, path: path)
     }
 
-    /// Parses, checks and interprets `source` (named `path` in messages and in the plan).
+    /// Parses, checks and interprets `source` (named `path` in messages and in the plan), and
+    /// checks the local models and data files it names, relative to `path`'s folder.
     public static func check(source: String, path: String) -> PlanCheck {
         let analysis = ScriptAnalysis(source: source, host: ArenaBuiltins.environment)
         guard let interpretation = analysis.interpretation else {
@@ -35,7 +36,10 @@ public enum PlanLoader {
         let experimentRange = analysis.program.statements.first { $0.label == "experiment" }?.range
         var builder = PlanBuilder(interpretation: interpretation, path: path, source: source, cells: analysis.cells)
         let (built, extra) = builder.build(experimentRange: experimentRange)
-        let diagnostics = (analysis.diagnostics + extra).sortedBySource()
+        // Local models and data files, read from the experiment file's folder (no network).
+        let files = PlanFileCheck(plan: built, places: builder.places,
+                                  experimentDirectory: URL(fileURLWithPath: path).deletingLastPathComponent()).diagnostics()
+        let diagnostics = (analysis.diagnostics + extra + files).sortedBySource()
         var plan = built
         plan.warnings = diagnostics.filter { $0.severity != .error }
         return PlanCheck(path: path, source: analysis.source, diagnostics: diagnostics, plan: diagnostics.hasErrors ? nil : plan)

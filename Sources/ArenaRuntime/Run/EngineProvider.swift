@@ -34,12 +34,10 @@ public struct EngineHandle: Sendable {
 }
 
 public enum EngineProviderError: Error, CustomStringConvertible, Equatable {
-    case modelFolderMissing(model: String, path: String)
     case unsupported(engine: String, reason: String)
 
     public var description: String {
         switch self {
-        case let .modelFolderMissing(model, path): return "model '\(model)': no model folder at \(path)"
         case let .unsupported(engine, reason): return "engine '\(engine)': \(reason)"
         }
     }
@@ -71,6 +69,10 @@ public struct StandardEngineProvider: EngineProvider {
 
     public func start(model: ModelSpec, engine: EngineSpec, seed: Int, experimentDirectory: URL,
                       progress: ProgressReporter? = nil) async throws -> EngineHandle {
+        if model.isLocalPath {
+            // What `check` asked of the local model for this engine kind, asked again before starting.
+            try LocalModelCheck.require(resolvePath(model.id, against: experimentDirectory), needs: engine.kind.capabilities.localModel, model: model.key)
+        }
         switch engine.kind {
         case .native:
             let folder = try modelFolder(model, experimentDirectory: experimentDirectory)
@@ -122,13 +124,7 @@ public struct StandardEngineProvider: EngineProvider {
 
     /// A local model folder, or the Hub model at its locked commit through the verified cache.
     func modelFolder(_ model: ModelSpec, experimentDirectory: URL) throws -> URL {
-        if model.isLocalPath {
-            let folder = resolvePath(model.id, against: experimentDirectory)
-            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
-                throw EngineProviderError.modelFolderMissing(model: model.key, path: folder.path)
-            }
-            return folder
-        }
+        if model.isLocalPath { return resolvePath(model.id, against: experimentDirectory) }
         return try HubModelSnapshot.folder(id: model.id, commit: model.revision, store: hub).folder
     }
 

@@ -80,7 +80,11 @@ struct LMEvalDelegation {
         var files: [String: JSONValue] = [:]
         var splits = [(task.definition.dataset.evalSplit, task.documents.eval)]
         if let fewshot = task.definition.dataset.fewshotSplit, fewshot != task.definition.dataset.evalSplit {
-            splits.append((fewshot, task.documents.fewshot))
+            // lm-eval opens the few-shot split even at 0 shots (its sampler is built from it) and
+            // refuses an empty file; at 0 shots nothing is drawn, so the eval rows stand in when the
+            // few-shot split was not read (`TaskDefinition.splitsRead`).
+            let zeroShot = task.definition.effectiveFewshot(requested: task.options.numFewshot) == 0
+            splits.append((fewshot, zeroShot && task.documents.fewshot.isEmpty ? task.documents.eval : task.documents.fewshot))
         }
         for (split, rows) in splits {
             let file = data.appendingPathComponent(name).appendingPathComponent("\(split).jsonl")

@@ -13,13 +13,14 @@ public struct TaskDocumentsLoader: Sendable {
 
     public func documents(for task: TaskDefinition, selection: TaskSelection, plan: ExperimentPlan,
                           lockfile: Lockfile) throws -> (documents: TaskDocuments, files: [DataFileRecord]) {
-        let splits = [task.dataset.evalSplit] + (task.dataset.fewshotSplit.map { [$0] } ?? [])
+        // Only the splits the task reads at this few-shot count (what `check` asks the dataset for).
+        let splits = task.splitsRead(fewshot: selection.fewshot)
         var loaded: [String: LoadedSplit] = [:]
-        for split in Set(splits) {
+        for split in splits {
             loaded[split] = try loader.load(try source(for: task, selection: selection, plan: plan, lockfile: lockfile, split: split), split: split)
         }
         let eval = loaded[task.dataset.evalSplit]?.rows ?? []
-        let fewshot = task.dataset.fewshotSplit.flatMap { loaded[$0]?.rows } ?? []
+        let fewshot = task.dataset.fewshotSplit.flatMap { splits.contains($0) ? loaded[$0]?.rows : nil } ?? []
         let files = loaded.keys.sorted().flatMap { loaded[$0]?.files ?? [] }
         return (TaskDocuments(eval: eval, fewshot: fewshot), files)
     }

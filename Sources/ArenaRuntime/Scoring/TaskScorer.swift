@@ -61,21 +61,34 @@ public struct TaskScorer: Sendable {
         let nShot = task.effectiveFewshot(requested: options.numFewshot)
         guard nShot >= 0 else { throw ScoringError(task: task.name, reason: "num_fewshot must not be negative (got \(nShot))") }
         let count = min(documents.eval.count, max(0, options.limit ?? documents.eval.count))
-        let evalDocs = try documents.eval.prefix(count).map(task.processDoc)
+        let evalSplit = task.dataset.evalSplit
+        let evalDocs = try documents.eval.prefix(count).enumerated().map { row, doc in
+            try TaskDocumentError.locating(split: evalSplit, row: row) { try task.processDoc(doc) }
+        }
         var sampler: FewShotSampler?
         if nShot > 0 {
-            guard task.dataset.fewshotSplit != nil else {
+            guard let fewshotSplit = task.dataset.fewshotSplit else {
                 throw ScoringError(task: task.name, reason: "the task has no split to draw few-shot examples from")
             }
-            let pool = try documents.fewshot.map(task.processDoc)
+            let pool = try documents.fewshot.enumerated().map { row, doc in
+                try TaskDocumentError.locating(split: fewshotSplit, row: row) { try task.processDoc(doc) }
+            }
             sampler = FewShotSampler(task: task, pool: pool, seed: options.fewshotSeed)
         }
         var prepared: [PreparedDocument] = []
         prepared.reserveCapacity(evalDocs.count)
         for (docID, doc) in evalDocs.enumerated() {
             let examples = try sampler?.examples(count: nShot, for: doc) ?? []
+            // The document's own text and what it is scored against, read now: a row without them
+            // fails, naming its row, before any request.
+            try TaskDocumentError.locating(split: evalSplit, row: docID) {
+                _ = try task.docToText(doc)
+                _ = try DocumentScoring.reference(task: task, doc: doc)
+            }
             let context = try PromptBuilder.context(task: task, doc: doc, fewshot: examples)
-            let requests = try PromptBuilder.requests(task: task, doc: doc, context: context)
+            let requests = try TaskDocumentError.locating(split: evalSplit, row: docID) {
+                try PromptBuilder.requests(task: task, doc: doc, context: context)
+            }
             prepared.append(PreparedDocument(docID: docID, doc: doc, context: context, requests: requests))
         }
         return prepared

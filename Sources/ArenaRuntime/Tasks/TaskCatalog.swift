@@ -15,7 +15,8 @@ public struct TaskLockEntry: Sendable, Hashable {
     /// Hub dataset id and configuration.
     public var dataset: String
     public var config: String?
-    /// The splits the task reads, eval split first.
+    /// The splits the task definition names, eval split first (at 0 shots only the eval split is
+    /// read: `TaskDefinition.splitsRead(fewshot:)`).
     public var splits: [String]
 }
 

@@ -58,14 +58,22 @@ public struct GenerationSettings: Sendable, Equatable {
         self.topP = topP
     }
 
-    /// These settings with an experiment's `generation:` overrides (`max_gen_toks`, `temperature`,
-    /// `top_k`, `top_p`), as lm-eval's `--gen_kwargs` updates a task's `generation_kwargs`.
-    public func applying(_ overrides: [String: Double]) -> GenerationSettings {
+    /// The settings an experiment's `generation:` may override, in documentation order: the one
+    /// list the checker, `applying(_:)` and lm-eval's `--gen_kwargs` read.
+    public static let overrides: [GenerationOverride] = [
+        GenerationOverride("max_gen_toks", whole: true, requirement: "whole ≥ 1", isValid: { $0 >= 1 }) { $0.maxGenToks = Int($1) },
+        GenerationOverride("temperature", whole: false, requirement: "≥ 0", isValid: { $0 >= 0 }) { $0.temperature = $1 },
+        GenerationOverride("top_k", whole: true, requirement: "whole ≥ 1", isValid: { $0 >= 1 }) { $0.topK = Int($1) },
+        GenerationOverride("top_p", whole: false, requirement: "in (0, 1]", isValid: { $0 > 0 && $0 <= 1 }) { $0.topP = $1 },
+    ]
+
+    public static func override(named name: String) -> GenerationOverride? { overrides.first { $0.name == name } }
+
+    /// These settings with an experiment's `generation:` overrides, as lm-eval's `--gen_kwargs`
+    /// updates a task's `generation_kwargs`.
+    public func applying(_ values: [String: Double]) -> GenerationSettings {
         var settings = self
-        if let value = overrides["max_gen_toks"] { settings.maxGenToks = Int(value) }
-        if let value = overrides["temperature"] { settings.temperature = value }
-        if let value = overrides["top_k"] { settings.topK = Int(value) }
-        if let value = overrides["top_p"] { settings.topP = value }
+        for override in Self.overrides { if let value = values[override.name] { override.apply(&settings, value) } }
         return settings
     }
 
@@ -78,6 +86,31 @@ public struct GenerationSettings: Sendable, Equatable {
         if let topK { fields["top_k"] = .int(topK) }
         if let topP { fields["top_p"] = .double(topP) }
         return .object(fields)
+    }
+}
+
+/// One setting of `generation:`: its name, what values it takes and how it changes the settings.
+public struct GenerationOverride: Sendable {
+    public let name: String
+    /// Whole numbers only (written to lm-eval as integers).
+    public let whole: Bool
+    /// The values it takes, as the docs and messages say it.
+    public let requirement: String
+    let isValid: @Sendable (Double) -> Bool
+    let apply: @Sendable (inout GenerationSettings, Double) -> Void
+
+    init(_ name: String, whole: Bool, requirement: String, isValid: @escaping @Sendable (Double) -> Bool,
+         apply: @escaping @Sendable (inout GenerationSettings, Double) -> Void) {
+        self.name = name
+        self.whole = whole
+        self.requirement = requirement
+        self.isValid = isValid
+        self.apply = apply
+    }
+
+    /// Whether `value` is one this setting takes.
+    public func accepts(_ value: Double) -> Bool {
+        value.isFinite && (!whole || value.rounded() == value) && isValid(value)
     }
 }
 
@@ -159,5 +192,29 @@ public struct TaskDocumentError: Error, CustomStringConvertible, Equatable {
     public let task: String
     public let field: String
     public let reason: String
-    public var description: String { "task \(task): document field '\(field)': \(reason)" }
+    /// The split and the 0-based row of that split the document is, when known.
+    public var split: String?
+    public var row: Int?
+
+    public init(task: String, field: String, reason: String, split: String? = nil, row: Int? = nil) {
+        self.task = task
+        self.field = field
+        self.reason = reason
+        self.split = split
+        self.row = row
+    }
+
+    public var description: String {
+        let place = row.map { "\(split.map { "\($0) " } ?? "")row \($0 + 1): " } ?? ""
+        return "task \(task): \(place)document field '\(field)': \(reason)"
+    }
+
+    /// Runs `body` on row `row` of `split`; a document error from it says which row it was.
+    static func locating<T>(split: String, row: Int, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch var error as TaskDocumentError where error.row == nil {
+            error.split = split
+            error.row = row
+            throw error
+        }
+    }
 }

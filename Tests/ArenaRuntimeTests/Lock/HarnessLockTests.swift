@@ -15,7 +15,9 @@ import Testing
             """
         try AtomicFile.write(experiment, to: root.appendingPathComponent("experiments/h.arena"))
         try AtomicFile.write("{\"hidden_size\": 8}\n", to: root.appendingPathComponent("models/m/config.json"))
-        for split in ["test", "train"] { try AtomicFile.write("{}\n", to: root.appendingPathComponent("experiments/\(split).jsonl")) }
+        // `check` reads every row arc_easy scores, so the row has ARC's columns.
+        let row = #"{"question": "Which is a star?", "choices": {"text": ["the Sun", "the Moon"], "label": ["A", "B"]}, "answerKey": "A"}"#
+        for split in ["test", "train"] { try AtomicFile.write(row + "\n", to: root.appendingPathComponent("experiments/\(split).jsonl")) }
         return root
     }
 

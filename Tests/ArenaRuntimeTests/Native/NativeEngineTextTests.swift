@@ -106,8 +106,11 @@ struct NativeEngineTextTests {
     @Test("sampling and engines without a tokenizer are refused with a clear error")
     func refusals() async throws {
         let engine = try Self.engine()
-        await #expect(throws: NativeEngineError.samplingNotSupported(temperature: 0.7)) {
+        await #expect(throws: NativeEngineError.samplingNotSupported(reason: "decodes greedily; temperature 0.7 is not supported (use 0)")) {
             try await engine.generate([GenerationRequest(prompt: "x", until: [], maxTokens: 2, temperature: 0.7)])
+        }
+        await #expect(throws: NativeEngineError.samplingNotSupported(reason: "decodes greedily; top_k applies only to sampling")) {
+            try await engine.generate([GenerationRequest(prompt: "x", until: [], maxTokens: 2, temperature: 0, topK: 5)])
         }
         let bare = try NativeEngine(model: engine.model, tokenizer: nil, threads: 1)
         await #expect(throws: NativeEngineError.noTokenizer(folder: NativeTestSupport.tinyLlama.path)) {

@@ -59,7 +59,7 @@ import Testing
 
     @Test func badDocumentsAndImpossibleShotsFailWithTheirReason() throws {
         let gsm8k = try TaskCatalog.task(named: "gsm8k")
-        #expect(throws: TaskDocumentError(task: "gsm8k", field: "question", reason: "missing")) {
+        #expect(throws: TaskDocumentError(task: "gsm8k", field: "question", reason: "missing", split: "test", row: 0)) {
             try TaskScorer.prepare(task: gsm8k, documents: TaskDocuments(eval: [.object(["answer": .string("#### 1")])]),
                                    options: ScoringOptions(numFewshot: 0))
         }
@@ -70,6 +70,25 @@ import Testing
         #expect(throws: ScoringError.self) {
             try TaskScorer.prepare(task: gsm8k, documents: TaskDocuments(eval: []), options: ScoringOptions(numFewshot: -1))
         }
+    }
+
+    /// What a document is scored against is read while preparing, so a row without it fails,
+    /// naming its split and row, before any request is sent.
+    @Test func aRowWithoutWhatItIsScoredAgainstFailsBeforeAnyRequest() throws {
+        let gsm8k = try TaskCatalog.task(named: "gsm8k")
+        let good = JSONValue.object(["question": .string("q"), "answer": .string("#### 1")])
+        #expect(throws: TaskDocumentError(task: "gsm8k", field: "answer", reason: "missing", split: "test", row: 1)) {
+            try TaskScorer.prepare(task: gsm8k, documents: TaskDocuments(eval: [good, .object(["question": .string("q")])]),
+                                   options: ScoringOptions(numFewshot: 0))
+        }
+        let mc2 = try TaskCatalog.task(named: "truthfulqa_mc2")
+        let choicesOnly = JSONValue.object(["question": .string("q"), "mc2_targets": .object(["choices": .array([.string("a"), .string("b")])])])
+        #expect(throws: TaskDocumentError(task: "truthfulqa_mc2", field: "mc2_targets.labels", reason: "missing", split: "validation", row: 0)) {
+            try TaskScorer.prepare(task: mc2, documents: TaskDocuments(eval: [choicesOnly]), options: ScoringOptions())
+        }
+        // A description names the row a user counts (1-based).
+        #expect(TaskDocumentError(task: "gsm8k", field: "answer", reason: "missing", split: "test", row: 1).description
+                == "task gsm8k: test row 2: document field 'answer': missing")
     }
 
     @Test func recordsAndResultsUseLMEvalNames() async throws {

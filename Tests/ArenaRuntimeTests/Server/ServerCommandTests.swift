@@ -24,16 +24,21 @@ import Testing
     }
 
     @Test(arguments: [
-        ("bf16", ["--dtype", "bfloat16"]), ("float16", ["--dtype", "float16"]), ("fp32", ["--dtype", "float32"]),
-        ("fp8", ["--quantization", "fp8"]), ("AWQ", ["--quantization", "awq"]),
+        ("bf16", ["--dtype", "bfloat16"]), ("fp16", ["--dtype", "float16"]), ("fp32", ["--dtype", "float32"]),
+        ("fp8", ["--quantization", "fp8"]), ("awq", ["--quantization", "awq"]),
     ])
     func precisionMapsToServerFlags(precision: String, flags: [String]) throws {
-        #expect(try ServerCommandBuilder.precisionArguments(precision, engine: "e") == flags)
+        for kind in [EngineKind.vllm, .sglang] {
+            #expect(try ServerCommandBuilder.precisionArguments(precision, engine: EngineSpec(key: "e", kind: kind)) == flags)
+        }
     }
 
-    @Test func anUnknownPrecisionNamesTheEngineAndTheValue() {
-        #expect(throws: ServerCommandError.unknownPrecision(engine: "e", precision: "int3")) {
-            _ = try ServerCommandBuilder.precisionArguments("int3", engine: "e")
+    /// Names `check` refuses are refused here too: aliases, other spellings and low-bit formats
+    /// that are no server flag.
+    @Test(arguments: ["int3", "int8", "int4", "fp4", "float16", "AWQ"])
+    func anUnknownPrecisionNamesTheEngineAndTheValue(precision: String) {
+        #expect(throws: ServerCommandError.unknownPrecision(engine: "e", precision: precision)) {
+            _ = try ServerCommandBuilder.precisionArguments(precision, engine: EngineSpec(key: "e", kind: .vllm))
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 /// Errors of requests the native engine cannot serve.
 public enum NativeEngineError: Error, CustomStringConvertible, Equatable {
     case noPrefixToken(folder: String)
-    case samplingNotSupported(temperature: Double)
+    case samplingNotSupported(reason: String)
     case invalidRequest(String)
     case noTokenizer(folder: String)
 
@@ -11,8 +11,8 @@ public enum NativeEngineError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .noPrefixToken(folder):
             return "\(folder)/config.json: an empty context needs a BOS or EOS token (tokenizer or bos_token_id/eos_token_id) to stand in for it"
-        case let .samplingNotSupported(temperature):
-            return "the native engine generates greedily; temperature \(temperature) is not supported (use 0)"
+        case let .samplingNotSupported(reason):
+            return "the native engine \(reason)"
         case let .invalidRequest(reason):
             return "invalid request: \(reason)"
         case let .noTokenizer(folder):
@@ -86,8 +86,11 @@ public final class NativeEngine: LanguageModelEngine {
 
     public func generate(_ requests: [GenerationRequest]) async throws -> [GenerationResult] {
         let tokenizer = try requireTokenizer()
-        for request in requests where request.temperature != 0 {
-            throw NativeEngineError.samplingNotSupported(temperature: request.temperature)
+        // What `check` refuses for `native` (EngineCapabilities), refused here too.
+        for request in requests {
+            if let reason = EngineKind.native.capabilities.sampling.problem(temperature: request.temperature, topK: request.topK, topP: request.topP) {
+                throw NativeEngineError.samplingNotSupported(reason: reason)
+            }
         }
         return try await offloaded { [self] in
             try eachSequence(requests.count) { index, innerThreads in

@@ -132,7 +132,7 @@ public struct LMEvalHarness: Sendable {
     static func generationKwargs(_ generation: [String: Double]) -> String {
         generation.keys.sorted().map { key in
             let value = generation[key] ?? 0
-            let text = ["max_gen_toks", "top_k"].contains(key) ? String(Int(value)) : PythonFloat.repr(value)
+            let text = GenerationSettings.override(named: key)?.whole == true ? String(Int(value)) : PythonFloat.repr(value)
             return "\(key)=\(text)"
         }.joined(separator: ",")
     }

@@ -40,7 +40,7 @@ public enum ServerCommandError: Error, CustomStringConvertible, Equatable {
         case let .imageNotPinned(engine, image):
             return "engine '\(engine)': image '\(image)' has no pinned digest; run 'arena-script lock' first"
         case let .unknownPrecision(engine, precision):
-            return "engine '\(engine)': precision '\(precision)' is not one of bf16, fp16, fp32, auto, fp8, awq, gptq, bitsandbytes"
+            return "engine '\(engine)': precision '\(precision)' is not one of \(EngineCapabilities.serverPrecisions.map(\.name).joined(separator: ", "))"
         case let .emptyCommand(engine): return "engine '\(engine)': command is empty"
         }
     }
@@ -123,7 +123,7 @@ public enum ServerCommandBuilder {
         }
         args += ["--served-model-name", model.id, "--host", host, "--port", String(port)]
         args += [vllm ? "--tensor-parallel-size" : "--tp", String(max(1, engine.tensorParallel))]
-        if let precision = engine.precision { args += try precisionArguments(precision, engine: engine.key) }
+        if let precision = engine.precision { args += try precisionArguments(precision, engine: engine) }
         if let length = engine.maxModelLength { args += [vllm ? "--max-model-len" : "--context-length", String(length)] }
         args += [vllm ? "--seed" : "--random-seed", String(seed)]
         if let fraction = engine.gpuMemoryFraction {
@@ -132,14 +132,11 @@ public enum ServerCommandBuilder {
         return args + engine.extraArgs
     }
 
-    static func precisionArguments(_ precision: String, engine: String) throws -> [String] {
-        switch precision.lowercased() {
-        case "bf16", "bfloat16": return ["--dtype", "bfloat16"]
-        case "fp16", "float16", "half": return ["--dtype", "float16"]
-        case "fp32", "float32": return ["--dtype", "float32"]
-        case "auto": return ["--dtype", "auto"]
-        case "fp8", "awq", "gptq", "bitsandbytes": return ["--quantization", precision.lowercased()]
-        default: throw ServerCommandError.unknownPrecision(engine: engine, precision: precision)
+    /// The server arguments of a precision, from the engine kind's capabilities (what `check` accepts).
+    static func precisionArguments(_ precision: String, engine: EngineSpec) throws -> [String] {
+        guard let known = engine.kind.capabilities.precision(named: precision) else {
+            throw ServerCommandError.unknownPrecision(engine: engine.key, precision: precision)
         }
+        return known.serverArguments
     }
 }
