@@ -55,7 +55,7 @@ public enum RequestCacheError: Error, CustomStringConvertible {
 /// off on the next open, and records whose checksum does not match are skipped (and asked for
 /// again). `fsync` runs in batches (every `syncEvery` records or `syncInterval` seconds, and on
 /// `close`), which bounds what a power loss can take; a process crash loses nothing written.
-/// docs/request-cache.md explains the choice over SQLite.
+/// docs/servers.md explains the choice over SQLite.
 public final class RequestCache: @unchecked Sendable {
     public let scope: RequestCacheScope
     public let directory: URL
