@@ -31,7 +31,9 @@ extension ArenaScriptCommand {
             guard retryBudget.isFinite, retryBudget >= 0 else { throw QueryError(description: "--retry-budget must be a number of seconds >= 0") }
             let retry = RetryPolicy.server(budget: retryBudget)
             let report = try await ServerReport.read(url, retry: retry)
-            let entry = try report.entry(serving: model, model: model, engine: "endpoint", explicit: true)
+            guard let entry = report.models.first(where: { $0.id == model }) else {
+                throw QueryError(description: "\(HTTPClient.redact(url)) serves \(report.modelIDs), not '\(model)'")
+            }
             let reported = try ServerContext.resolve(reported: report.contextLength(of: entry), configured: nil, engine: "endpoint")
             let length = maxLength.map { ContextLength(tokens: $0, source: "--max-length") } ?? reported
             let identity = EngineIdentity(kind: "endpoint", version: report.identityVersion(of: entry), model: "\(model)@\(revision)")

@@ -16,11 +16,14 @@ public final class CurlMultiClient: Sendable {
     public let retry: RetryPolicy
     public let connectTimeout: Double
     private let log: (@Sendable (String) -> Void)?
+    /// When it says true, failures are not retried (the server process is known to be gone).
+    private let stopRetrying: (@Sendable () -> Bool)?
     private let sessions = CurlMultiSessionPool()
     private let slots: InFlightSlots
 
     public init(maxInFlight: Int = CurlMultiClient.defaultMaxInFlight, retry: RetryPolicy = RetryPolicy(),
-                connectTimeout: Double = 10, log: (@Sendable (String) -> Void)? = nil) {
+                connectTimeout: Double = 10, log: (@Sendable (String) -> Void)? = nil, stopRetrying: (@Sendable () -> Bool)? = nil) {
+        self.stopRetrying = stopRetrying
         self.maxInFlight = max(1, maxInFlight)
         slots = InFlightSlots(limit: maxInFlight)
         self.retry = retry
@@ -210,7 +213,7 @@ public final class CurlMultiClient: Sendable {
                 return .done(.failure(.transport(url: url, message: "no complete response within the deadline of \(PythonFloat.repr(request.timeout)) s (\(CurlEasy.message(for: code)))")))
             }
             let error = HTTPError.transport(url: url, message: CurlEasy.message(for: code))
-            guard Self.isConnectionError(code) else { return .done(.failure(error)) }
+            guard Self.isConnectionError(code), stopRetrying?() != true else { return .done(.failure(error)) }
             if let wait = retry.wait(afterAttempt: transfer.attempt, waited: transfer.waited) {
                 return .retry(after: wait, reason: error.description)
             }
@@ -221,7 +224,7 @@ public final class CurlMultiClient: Sendable {
         if (200..<300).contains(response.status) { return .done(.success(response)) }
         let message = HTTPClient.serverMessage(response.body)
         let error = HTTPError.status(url: url, code: response.status, message: message)
-        guard RetryPolicy.isRetryable(status: response.status) else { return .done(.failure(error)) }
+        guard RetryPolicy.isRetryable(status: response.status), stopRetrying?() != true else { return .done(.failure(error)) }
         if let wait = retry.wait(afterAttempt: transfer.attempt, waited: transfer.waited, retryAfter: headers["retry-after"]) {
             return .retry(after: wait, reason: error.description)
         }

@@ -144,7 +144,9 @@ public final class ServerSession: @unchecked Sendable {
             let engineVersion = [engine.image.map { _ in pins.imageDigest ?? "" } ?? "", version].filter { !$0.isEmpty }.joined(separator: " ")
             let identity = EngineIdentity(kind: engine.kind.rawValue, version: engineVersion, model: "\(model.id)@\(pins.modelCommit)")
             let cache = try ServerEngines.cache(root: options.cacheRoot, identity: identity, names: names + [model.id, command.servedModel])
-            let multi = CurlMultiClient(maxInFlight: engine.concurrency ?? CurlMultiClient.defaultMaxInFlight, retry: options.retry, log: options.log)
+            // A server whose process has exited is not waited for: its failures are final.
+            let multi = CurlMultiClient(maxInFlight: engine.concurrency ?? CurlMultiClient.defaultMaxInFlight, retry: options.retry,
+                                        log: options.log, stopRetrying: { [weak process] in process.map { $0.exitCode != nil } ?? true })
             let client = OpenAIServerClient(baseURL: baseURL, multi: multi, cache: cache, requestTimeout: options.requestTimeout)
             options.log?("\(engine.kind.rawValue) \(version) serving \(served.joined(separator: ", ")) at \(baseURL); context \(maxLength.tokens) tokens (\(maxLength.source))")
             return RunningServer(command: command, baseURL: baseURL, version: version, servedModels: served, report: report, maxLength: maxLength,
