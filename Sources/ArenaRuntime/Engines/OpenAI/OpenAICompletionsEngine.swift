@@ -14,7 +14,9 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
         public var batchSize: Int
         /// Requests in flight at once.
         public var concurrency: Int
-        /// Longest token sequence sent; longer ones are cut from the left as lm-eval does.
+        /// The server's maximum context length in tokens, the `max_length` of lm-eval's client: for
+        /// server engines what `ServerContext.resolve` decided (the server's report, else the
+        /// engine's `max_model_len:`, else 2048). Longer sequences are cut from the left.
         public var maxLength: Int
         /// Sent as `seed` with every request (lm-eval sends 1234).
         public var seed: Int
