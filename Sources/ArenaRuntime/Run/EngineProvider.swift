@@ -130,7 +130,7 @@ public struct StandardEngineProvider: EngineProvider {
                        progress: ProgressReporter?) async throws -> EngineHandle {
         guard let url = engine.url else { throw EngineProviderError.unsupported(engine: engine.key, reason: "endpoint needs url:") }
         let retry = try ServerRetryBudget.apply(to: retry)
-        let report = try await ServerReport.read(url, retry: retry)
+        let report = try await ServerReport.read(url, retry: retry, log: log)
         let localPath = model.isLocalPath ? resolvePath(model.id, against: experimentDirectory).path : nil
         let expected = model.servedName ?? localPath ?? model.id
         let entry = try report.entry(serving: expected, model: model.key, engine: engine.key, explicit: model.servedName != nil)

@@ -93,11 +93,12 @@ public struct ServerReport: Sendable, Equatable {
         return base
     }
 
-    /// Reads the report. `/v1/models` must answer (with `retry`); the other routes are optional.
+    /// Reads the report. `/v1/models` must answer (with `retry`, each retry logged); the other routes are optional.
     public static func read(_ url: String, retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: 0.5, maxDelay: 2),
-                            timeout: Double = 10, headers: [String: String] = [:]) async throws -> ServerReport {
+                            timeout: Double = 10, headers: [String: String] = [:],
+                            log: (@Sendable (String) -> Void)? = nil) async throws -> ServerReport {
         let base = root(url)
-        let probe = HTTPClient(retry: retry, connectTimeout: 5)
+        let probe = HTTPClient(retry: retry, connectTimeout: 5, log: log)
         let listing = try await probe.send(HTTPRequest(url: base + "/v1/models", headers: headers, timeout: timeout)).requireSuccess().json()
         var report = ServerReport(baseURL: base, models: (listing["data"]?.arrayValue ?? []).compactMap(ServedModelEntry.init(json:)))
         let once = HTTPClient(retry: .none, connectTimeout: 5)
