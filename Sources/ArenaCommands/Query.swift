@@ -22,7 +22,7 @@ extension ArenaScriptCommand {
         @Flag(name: .customLong("no-cache"), help: "Neither read nor write the request cache.") var noCache = false
         @Option(help: "Requests in flight at once.") var concurrency: Int = 64
         @Option(name: .customLong("batch-size"), help: "Prompts per completions request.") var batchSize: Int = 8
-        @Option(name: .customLong("max-length"), help: "Longest token sequence sent (default: the context length the server reports, else 2048).") var maxLength: Int?
+        @Option(name: .customLong("max-length"), help: "The server's model length; requests are cut from the left to fit it, as lm-eval's local-completions does (default: the length the server reports, else 2048).") var maxLength: Int?
         @Option(name: .customLong("retry-budget"), help: "Seconds a request may spend waiting between retries (default 60).") var retryBudget: Double = 60
         @Option(help: "Seed sent with every request.") var seed: Int = 1234
 

@@ -55,7 +55,8 @@ public enum BundleReader {
                     metrics: metrics,
                     higherIsBetter: (doc["higher_is_better"]?[task]?.objectValue ?? [:]).compactMapValues(\.boolValue),
                     primaryMetric: doc["primary_metric"]?[task]?.stringValue ?? metrics.keys.sorted().first ?? "",
-                    config: doc["configs"]?[task] ?? .null, samples: samples))
+                    config: doc["configs"]?[task] ?? .null, samples: samples,
+                    truncation: TaskTruncation(json: doc["truncation"]?[task])))
             }
         }
         let expectations = (try json(BundleLayout.expectations).arrayValue ?? []).map {

@@ -47,6 +47,9 @@ public struct ReportBuilder {
             var outputs: [CellOutput] = []
             for model in orderedUnique(runCells.filter { $0.cell == cell.index }.map(\.model)) {
                 outputs.append(.table(metricTable(model: model)))
+                for task in contents.tasks(for: model) {
+                    if let text = task.truncation?.warning(model: model, task: task.task, of: task.effectiveCount) { outputs.append(.warning(text)) }
+                }
             }
             if cell.index == lastRunCell && !contents.tasks.isEmpty {
                 for task in taskNames() {

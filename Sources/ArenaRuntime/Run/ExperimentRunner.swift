@@ -98,7 +98,11 @@ public struct ExperimentRunner: Sendable {
                         let taskStart = Date()
                         let score = try await TaskScorer(engine: handle.engine).score(task: task.definition, documents: task.documents, options: task.options)
                         log("[\(model.key)] \(task.definition.name): \(score.effectiveCount) documents in \(String(format: "%.1f", Date().timeIntervalSince(taskStart))) s")
-                        outcomes.append(score.outcome(model: model.key, task: task.definition))
+                        let outcome = score.outcome(model: model.key, task: task.definition)
+                        if let warning = outcome.truncation?.warning(model: model.key, task: outcome.task, of: outcome.effectiveCount) {
+                            log("warning: \(warning)")
+                        }
+                        outcomes.append(outcome)
                     }
                 }
             } catch {

@@ -13,11 +13,9 @@ public struct ResponseProblem: Error, CustomStringConvertible, Equatable {
 /// one choice per prompt with indices 0..<n, text for generations, an echoed log-probability for
 /// every prompt token plus the one generated token, every log-probability that is scored finite.
 enum CompletionResponseValidation {
-    /// One prompt of an echoed loglikelihood request: its token ids and how many are context.
-    typealias EchoInput = (tokens: [Int], contextLength: Int)
-
-    /// The loglikelihoods of one echoed batch, as lm-eval sums them: `token_logprobs[ctxlen:-1]`.
-    static func loglikelihoods(_ data: Data, batch: [EchoInput]) throws -> [LoglikelihoodResult] {
+    /// The loglikelihoods of one echoed batch (each prompt as it was fitted to the context: its
+    /// token ids, how many are context, how many were cut), as lm-eval sums them: `token_logprobs[ctxlen:-1]`.
+    static func loglikelihoods(_ data: Data, batch: [ContextWindow.Fitted]) throws -> [LoglikelihoodResult] {
         let choices = try ordered(try CompletionResponseDecoding.echoedChoices(data), expected: batch.count, body: data, index: \.index)
         var results: [LoglikelihoodResult] = []
         results.reserveCapacity(batch.count)
@@ -50,7 +48,7 @@ enum CompletionResponseValidation {
                 }
                 if best == nil || value != best { greedy = false }
             }
-            results.append(LoglikelihoodResult(logprob: sum, isGreedy: greedy))
+            results.append(LoglikelihoodResult(logprob: sum, isGreedy: greedy, truncatedTokens: input.droppedTokens))
         }
         return results
     }

@@ -14,9 +14,10 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
         public var batchSize: Int
         /// Requests in flight at once.
         public var concurrency: Int
-        /// The server's maximum context length in tokens, the `max_length` of lm-eval's client: for
-        /// server engines what `ServerContext.resolve` decided (the server's report, else the
-        /// engine's `max_model_len:`, else 2048). Longer sequences are cut from the left.
+        /// The server's model length (lm-eval's `max_length` before its local-completions rule keeps
+        /// `maxLength - 1`, `contextWindow`): for server engines what `ServerContext.resolve` decided
+        /// (the server's report, else the engine's `max_model_len:`, else 2048). Requests are cut
+        /// from the left to fit it.
         public var maxLength: Int
         /// Sent as `seed` with every request (lm-eval sends 1234).
         public var seed: Int
@@ -70,6 +71,9 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                   progress: progress)
     }
 
+    /// lm-eval's local-completions rule over the configured model length.
+    public var contextWindow: ContextWindow { ContextWindow(maxLength: configuration.maxLength, rule: .localCompletions) }
+
     // MARK: - Tokenization
 
     public func tokenize(_ text: String) async throws -> [Int] {
@@ -121,13 +125,12 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
         let splits = requests.map { ContinuationEncoding.split(context: $0.context, continuation: $0.continuation) }
         let texts = splits.flatMap { [$0.context, $0.context + $0.continuation] }
         let ids = try await tokenizeAll(texts)
-        let inputs = splits.indices.map { i -> (tokens: [Int], contextLength: Int) in
+        let window = contextWindow
+        let inputs = try splits.indices.map { i -> ContextWindow.Fitted in
             let contextTokens = ids[2 * i]
             let whole = ids[2 * i + 1]
             let continuationTokens = whole.count > contextTokens.count ? Array(whole[contextTokens.count...]) : []
-            let tokens = contextTokens + continuationTokens
-            let overflow = max(0, tokens.count - configuration.maxLength)
-            return (Array(tokens.suffix(configuration.maxLength)), contextTokens.count - overflow)
+            return try window.loglikelihood(tokens: contextTokens + continuationTokens, contextLength: contextTokens.count)
         }
         let batches = stride(from: 0, to: inputs.count, by: configuration.batchSize).map {
             Array(inputs[$0..<min($0 + configuration.batchSize, inputs.count)])
@@ -175,11 +178,10 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
         // room for the generation, from the server's tokenizer or the model's own (SGLang). Never
         // text, which a server would tokenize with special tokens the loglikelihoods do not have.
         let promptIDs = try await tokenizeAll(requests.map(\.prompt))
+        let window = contextWindow
+        let fitted = try requests.indices.map { try window.generation(prompt: promptIDs[$0], maxTokens: requests[$0].maxTokens) }
         let bodies = jobs.map { job -> JSONValue in
-            let prompts: [JSONValue] = job.indices.map { index in
-                let room = max(1, configuration.maxLength - job.group.maxTokens)
-                return .array(promptIDs[index].suffix(room).map { .int($0) })
-            }
+            let prompts: [JSONValue] = job.indices.map { index in .array(fitted[index].tokens.map { .int($0) }) }
             var body: [String: JSONValue] = [
                 "model": .string(configuration.model),
                 "prompt": .array(prompts),
@@ -202,7 +204,7 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 texts[index] = StopSequences.truncate(text, at: job.group.until)
             }
         }
-        return texts.map { GenerationResult(text: $0) }
+        return texts.indices.map { GenerationResult(text: texts[$0], truncatedTokens: fitted[$0].droppedTokens) }
     }
 
     // MARK: - HTTP
