@@ -20,6 +20,8 @@ public enum ExitStatus {
     public static let failed: Int32 = 1
     /// Could not run or verify at all.
     public static let error: Int32 = 2
+    /// `run`: no expectation failed, but an `expect ... with confidence` was inconclusive.
+    public static let inconclusive: Int32 = 3
 }
 
 extension ArenaScriptCommand {

@@ -9,7 +9,8 @@ extension ArenaScriptCommand {
             abstract: "Check, lock, execute and bundle an experiment (the default verb).",
             discussion: """
                 Exit status: 0 when every run finished and every expect passed, 1 when an expect \
-                failed, 2 when the experiment could not be run; on Ctrl-C, SIGTERM or SIGHUP the \
+                failed, 3 when none failed but an `expect ... with confidence` was inconclusive, 2 when \
+                the experiment could not be run; on Ctrl-C, SIGTERM or SIGHUP the \
                 servers it started are stopped (ARENA_STOP_GRACE seconds, default 30, then killed; a \
                 second Ctrl-C kills at once) and it ends by that signal (status 130, 143, 129). The \
                 bundle goes to results/<experiment>/<run id>/ beside lockfiles/ (see docs/bundle.md).
@@ -55,10 +56,16 @@ extension ArenaScriptCommand {
                 throw ExitCode(ExitStatus.error)
             }
             for expectation in outcome.expectations {
-                print("\(expectation.passed ? "passed" : "FAILED"): expect \(expectation.source) (\(expectation.detail))")
+                let label = switch expectation.verdict {
+                case .passed: "passed"
+                case .failed: "FAILED"
+                case .inconclusive: "INCONCLUSIVE"
+                }
+                print("\(label): expect \(expectation.source) (\(expectation.detail))")
             }
             print("bundle: \(outcome.bundle.path)")
             if outcome.failedExpectations > 0 { throw ExitCode(ExitStatus.failed) }
+            if outcome.inconclusiveExpectations > 0 { throw ExitCode(ExitStatus.inconclusive) }
         }
     }
 }

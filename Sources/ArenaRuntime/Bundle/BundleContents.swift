@@ -102,17 +102,29 @@ public struct TaskOutcome: Sendable {
     }
 }
 
+/// How an `expect` came out. `inconclusive` is only for `expect ... with confidence`, when the
+/// evidence decides neither way (docs/statistics.md).
+public enum ExpectationVerdict: String, Sendable, Equatable, CaseIterable {
+    case passed, failed, inconclusive
+}
+
 public struct ExpectationResult: Sendable, Equatable {
     public var source: String
     public var line: Int
-    public var passed: Bool
+    public var verdict: ExpectationVerdict
     /// The values that decided it, e.g. `0.410 >= 0.420`.
     public var detail: String
 
-    public init(source: String, line: Int, passed: Bool, detail: String) {
+    public var passed: Bool { verdict == .passed }
+
+    public init(source: String, line: Int, verdict: ExpectationVerdict, detail: String) {
         self.source = source
         self.line = line
-        self.passed = passed
+        self.verdict = verdict
         self.detail = detail
+    }
+
+    public init(source: String, line: Int, passed: Bool, detail: String) {
+        self.init(source: source, line: line, verdict: passed ? .passed : .failed, detail: detail)
     }
 }
