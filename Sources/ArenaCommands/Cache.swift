@@ -27,6 +27,7 @@ extension ArenaScriptCommand {
                 print("\(location.root.path): \(scopes.count) model/engine scope(s)")
                 for entry in scopes {
                     print("  \(entry.scope.model)  \(entry.scope.engine)  \(entry.records) responses  \(entry.bytes) bytes")
+                    if !entry.scope.names.isEmpty { print("    names: \(entry.scope.names.joined(separator: ", "))") }
                 }
             }
         }
@@ -34,11 +35,11 @@ extension ArenaScriptCommand {
         struct Clear: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "clear", abstract: "Delete cached responses (all, or one model's).")
             @OptionGroup var location: Location
-            @Option(help: "Only models whose id starts with this (e.g. org/name).")
+            @Option(help: "Only this model: its binding name in an experiment, its id as written (org/name, ../models/x), its path, or the name a server serves it under.")
             var model: String?
 
             func run() async throws {
-                let removed = try RequestCache.clear(root: location.root, modelPrefix: model)
+                let removed = try RequestCache.clear(root: location.root, model: model)
                 print("removed \(removed) model/engine scope(s) from \(location.root.path)")
             }
         }

@@ -30,6 +30,24 @@ import Testing
         #expect(severities("let e = vllm(image: \"\(image)\")\nevaluate(model(\"a/b\"), on: gsm8k, with: e)") == expected)
     }
 
+    /// `served_name:` is a non-empty string; on a model evaluated only in-process it does nothing, a warning.
+    @Test(arguments: [
+        ("\"org/name-awq\"", "endpoint(url: \"http://127.0.0.1:8000\")", [Severity]()),
+        ("\"x\"", "vllm(command: \"vllm serve\")", []),
+        ("\"\"", "endpoint(url: \"http://127.0.0.1:8000\")", [.error]),
+        ("3", "endpoint(url: \"http://127.0.0.1:8000\")", [.error]),
+        ("\"x\"", "native()", [.warning]),
+    ])
+    func servedNames(name: String, engine: String, expected: [Severity]) {
+        #expect(severities("let m = model(\"org/name\", served_name: \(name))\nevaluate(m, on: gsm8k, with: \(engine))") == expected)
+    }
+
+    /// The served name reaches the plan.
+    @Test func theServedNameIsInThePlan() throws {
+        let result = PlanLoader.check(source: "let m = model(\"org/name\", served_name: \"alias\")\nevaluate(m, on: gsm8k, with: endpoint(url: \"http://h:1\"))", path: "p.arena")
+        #expect(try #require(result.plan).models.first?.servedName == "alias")
+    }
+
     @Test(arguments: [
         ("main", [Severity]()), ("v1.0", []), ("refs/pr/12", []), ("release/2024-06", []),
         ("0123456789abcdef0123456789abcdef01234567", []),

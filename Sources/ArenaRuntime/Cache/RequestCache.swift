@@ -1,23 +1,40 @@
 import CCompression
 import Foundation
 
-/// What a cached response depends on besides the request body: the model at its commit and the
-/// engine that computed it (image digest or server version). Each scope has its own log file, so
-/// responses of one model are never served for another.
+/// What a cached response depends on besides the request body: the model at what pins its
+/// weights (a Hub commit, a local folder's content hash) and the engine that computed it (image
+/// digest, server version). Each scope has its own log file, so responses of one model are never
+/// served for another, nor for the same path after its weights changed.
 public struct RequestCacheScope: Sendable, Hashable {
-    /// `org/name@<commit>` or a local folder's content hash.
+    /// `org/name@<commit>` or `path@sha256:<content hash>`.
     public var model: String
-    /// `vllm sha256:...`, `sglang 0.4.6`, `endpoint 0.8.5`: whatever pins the numerics.
+    /// `vllm sha256:... 0.8.5`, `sglang 0.4.6`, `endpoint 0.8.5`: whatever pins the numerics.
     public var engine: String
+    /// Names a user writes for the model (binding name, id as written, resolved path, served
+    /// name): shown by `cache info`, matched by `cache clear --model`. Not part of the identity.
+    public var names: [String]
 
-    public init(model: String, engine: String) {
+    public init(model: String, engine: String, names: [String] = []) {
         self.model = model
         self.engine = engine
+        self.names = names
     }
 
     var json: JSONValue { .object(["engine": .string(engine), "model": .string(model)]) }
     /// The folder name of this scope under the cache root.
     public var digest: String { SHA256.hex(json.serialized(indent: nil)) }
+
+    /// The model id without its pin (`org/name` of `org/name@<commit>`).
+    public var modelID: String {
+        guard let at = model.lastIndex(of: "@") else { return model }
+        return String(model[..<at])
+    }
+
+    /// True when `name` is one of the names a user writes for this scope's model: a recorded
+    /// name, the model id, or the model with its pin.
+    public func matches(_ name: String) -> Bool {
+        name == model || name == modelID || names.contains(name)
+    }
 }
 
 public enum RequestCacheError: Error, CustomStringConvertible {
@@ -38,7 +55,7 @@ public enum RequestCacheError: Error, CustomStringConvertible {
 /// off on the next open, and records whose checksum does not match are skipped (and asked for
 /// again). `fsync` runs in batches (every `syncEvery` records or `syncInterval` seconds, and on
 /// `close`), which bounds what a power loss can take; a process crash loses nothing written.
-/// docs/request-cache.md explains the choice over SQLite.
+/// docs/servers.md explains the choice over SQLite.
 public final class RequestCache: @unchecked Sendable {
     public let scope: RequestCacheScope
     public let directory: URL
@@ -63,20 +80,14 @@ public final class RequestCache: @unchecked Sendable {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/arena-script/requests")
     }
 
-    /// Removes every cached response under `root` (all scopes), or only the scopes whose model starts with `modelPrefix`.
-    /// Returns how many scopes were removed.
+    /// Removes every cached response under `root` (all scopes), or only the scopes of the model a
+    /// user names as `model` (see `RequestCacheScope.matches`). Returns how many scopes were removed.
     @discardableResult
-    public static func clear(root: URL, modelPrefix: String? = nil) throws -> Int {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: root.path) else { return 0 }
+    public static func clear(root: URL, model: String? = nil) throws -> Int {
         var removed = 0
-        for name in try fm.contentsOfDirectory(atPath: root.path).sorted() {
-            let folder = root.appendingPathComponent(name)
-            // Only scope folders: anything else under the root is not the cache's to delete.
-            guard let data = try? Data(contentsOf: folder.appendingPathComponent("scope.json")), let json = try? JSONValue.parse(data),
-                  json["model"]?.stringValue != nil else { continue }
-            if let modelPrefix, json["model"]?.stringValue?.hasPrefix(modelPrefix) != true { continue }
-            try fm.removeItem(at: folder)
+        for (folder, scope) in try scopeFolders(root: root) {
+            if let model, !scope.matches(model) { continue }
+            try FileManager.default.removeItem(at: folder)
             removed += 1
         }
         return removed
@@ -84,36 +95,59 @@ public final class RequestCache: @unchecked Sendable {
 
     /// Every scope under `root` with its number of responses and log size, sorted by model then engine.
     public static func scopes(root: URL) throws -> [(scope: RequestCacheScope, records: Int, bytes: Int)] {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: root.path) else { return [] }
         var found: [(scope: RequestCacheScope, records: Int, bytes: Int)] = []
-        for name in try fm.contentsOfDirectory(atPath: root.path) {
-            let folder = root.appendingPathComponent(name)
-            guard let data = try? Data(contentsOf: folder.appendingPathComponent("scope.json")), let json = try? JSONValue.parse(data),
-                  let model = json["model"]?.stringValue, let engine = json["engine"]?.stringValue else { continue }
-            let scope = RequestCacheScope(model: model, engine: engine)
+        for (_, scope) in try scopeFolders(root: root) {
             let cache = try RequestCache(root: root, scope: scope)
-            let bytes = (try? fm.attributesOfItem(atPath: cache.logURL.path)[.size] as? Int) ?? 0
-            found.append((scope, cache.count, bytes))
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: cache.logURL.path)[.size] as? Int) ?? 0
+            found.append((cache.scope, cache.count, bytes))
         }
         return found.sorted { ($0.scope.model, $0.scope.engine) < ($1.scope.model, $1.scope.engine) }
     }
 
+    /// The scope folders under `root` (those holding a `scope.json`; anything else there is not
+    /// the cache's), with their names, in folder-name order.
+    static func scopeFolders(root: URL) throws -> [(URL, RequestCacheScope)] {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: root.path) else { return [] }
+        return try fm.contentsOfDirectory(atPath: root.path).sorted().compactMap { name in
+            let folder = root.appendingPathComponent(name)
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent("scope.json")), let json = try? JSONValue.parse(data),
+                  let model = json["model"]?.stringValue, let engine = json["engine"]?.stringValue else { return nil }
+            return (folder, RequestCacheScope(model: model, engine: engine, names: recordedNames(in: folder)))
+        }
+    }
+
+    /// `names.json`: the names recorded for a scope, sorted.
+    static func recordedNames(in folder: URL) -> [String] {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("names.json")),
+              let list = try? JSONValue.parse(data).arrayValue else { return [] }
+        return list.compactMap(\.stringValue)
+    }
+
     public init(root: URL, scope: RequestCacheScope, syncEvery: Int = 256, syncInterval: Double = 1.0) throws {
-        self.scope = scope
         self.syncEvery = max(1, syncEvery)
         self.syncInterval = syncInterval
-        directory = root.appendingPathComponent(scope.digest)
+        let directory = root.appendingPathComponent(scope.digest)
+        self.directory = directory
         logURL = directory.appendingPathComponent("requests.log")
+        var scope = scope
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let scopeFile = directory.appendingPathComponent("scope.json")
             if !FileManager.default.fileExists(atPath: scopeFile.path) {
                 try AtomicFile.write(scope.json.serializedData(), to: scopeFile)
             }
+            // The names this scope is known by: those recorded before and these.
+            let recorded = Self.recordedNames(in: directory)
+            let names = Array(Set(recorded + scope.names.filter { !$0.isEmpty })).sorted()
+            if names != recorded {
+                try AtomicFile.write(JSONValue.array(names.map { .string($0) }).serializedData(), to: directory.appendingPathComponent("names.json"))
+            }
+            scope.names = names
         } catch {
             throw RequestCacheError.io(path: directory.path, message: "\(error)")
         }
+        self.scope = scope
         fd = open(logURL.path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RequestCacheError.io(path: logURL.path, message: String(cString: strerror(errno))) }
         endOffset = 0

@@ -3,9 +3,10 @@ import Foundation
 
 /// Many HTTP requests in flight at once over libcurl's multi socket interface, on one thread.
 ///
-/// At most `maxInFlight` transfers run together; each has its own deadline (`HTTPRequest.timeout`).
-/// Connection errors, 429 and 5xx are retried with exponential backoff and jitter up to the retry
-/// policy's bound, each retry logged. Only a 2xx response is a success; every failure carries the
+/// At most `maxInFlight` transfers run together, counted over every `sendAll` running on this client
+/// at once; each has its own deadline (`HTTPRequest.timeout`). Connection errors, 429 and 5xx are
+/// retried as the retry policy says (deterministic exponential backoff, `Retry-After` honoured, a
+/// total waiting budget), each retry logged with the failure, the attempt and the wait. Only a 2xx response is a success; every failure carries the
 /// server's own error text. Results come back in request order. Connections (keep-alive, TCP
 /// no-delay, no `Expect: 100-continue`) stay open between calls for the next batch.
 public final class CurlMultiClient: Sendable {
@@ -15,15 +16,23 @@ public final class CurlMultiClient: Sendable {
     public let retry: RetryPolicy
     public let connectTimeout: Double
     private let log: (@Sendable (String) -> Void)?
+    /// When it says true, failures are not retried (the server process is known to be gone).
+    private let stopRetrying: (@Sendable () -> Bool)?
     private let sessions = CurlMultiSessionPool()
+    private let slots: InFlightSlots
 
     public init(maxInFlight: Int = CurlMultiClient.defaultMaxInFlight, retry: RetryPolicy = RetryPolicy(),
-                connectTimeout: Double = 10, log: (@Sendable (String) -> Void)? = nil) {
+                connectTimeout: Double = 10, log: (@Sendable (String) -> Void)? = nil, stopRetrying: (@Sendable () -> Bool)? = nil) {
+        self.stopRetrying = stopRetrying
         self.maxInFlight = max(1, maxInFlight)
+        slots = InFlightSlots(limit: maxInFlight)
         self.retry = retry
         self.connectTimeout = connectTimeout
         self.log = log
     }
+
+    /// The most transfers this client has had in flight at once, over all its calls.
+    public var peakInFlight: Int { slots.maxUsed }
 
     /// Sends every request and blocks until all have finished for good. `completed` is called on
     /// the calling thread as each request finishes (after its retries), so a cache can keep it
@@ -53,13 +62,16 @@ public final class CurlMultiClient: Sendable {
             completed?(index, result)
         }
 
-        func start(_ index: Int, attempt: Int) {
+        /// Starts a transfer in a slot already taken.
+        func start(_ next: MultiScheduler.Next) {
+            let index = next.index
             let easy: CurlEasy
             if let reused = session.idleEasy.popLast() {
                 curl_easy_reset(reused.handle)
                 easy = reused
             } else {
                 do { easy = try CurlEasy() } catch {
+                    slots.release()
                     finish(index, .failure(.transport(url: HTTPClient.redact(requests[index].url), message: "curl_easy_init failed")))
                     return
                 }
@@ -72,7 +84,7 @@ public final class CurlMultiClient: Sendable {
                 headers = CurlHeaderList(request.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
                 headerList = (request.headers, headers)
             }
-            let transfer = MultiTransfer(index: index, attempt: attempt, easy: easy, headers: headers)
+            let transfer = MultiTransfer(index: index, attempt: next.attempt, waited: next.waited, easy: easy, headers: headers)
             configure(transfer, request)
             active[Int(bitPattern: easy.handle)] = transfer
             curl_multi_add_handle(multi.handle, easy.handle)
@@ -82,6 +94,7 @@ public final class CurlMultiClient: Sendable {
             curl_multi_remove_handle(multi.handle, transfer.easy.handle)
             active[Int(bitPattern: transfer.easy.handle)] = nil
             session.idleEasy.append(transfer.easy)
+            slots.release()
         }
 
         /// Hands finished transfers to `finish` or the retry queue.
@@ -96,8 +109,9 @@ public final class CurlMultiClient: Sendable {
                 switch outcome {
                 case let .done(result): finish(transfer.index, result)
                 case let .retry(after, reason):
-                    log?("\(reason); retry \(transfer.attempt)/\(retry.maxAttempts - 1) in \(String(format: "%.2f", after)) s")
-                    scheduler.retry(transfer.index, attempt: transfer.attempt + 1, at: MultiScheduler.now() + after)
+                    log?(retry.describeRetry(reason, attempt: transfer.attempt, wait: after, waited: transfer.waited))
+                    scheduler.retry(.init(index: transfer.index, attempt: transfer.attempt + 1, waited: transfer.waited + after),
+                                    at: MultiScheduler.now() + after)
                 }
             }
         }
@@ -113,8 +127,12 @@ public final class CurlMultiClient: Sendable {
             }
             let now = MultiScheduler.now()
             var started = false
-            while active.count < maxInFlight, let (index, attempt) = scheduler.nextReady(now: now) {
-                start(index, attempt: attempt)
+            while scheduler.hasReady(now: now), slots.tryAcquire() {
+                guard let next = scheduler.nextReady(now: now) else {
+                    slots.release()
+                    break
+                }
+                start(next)
                 started = true
             }
             // New transfers begin at once (libcurl asked for a zero timeout when they were added).
@@ -122,10 +140,16 @@ public final class CurlMultiClient: Sendable {
             collect()
             if scheduler.finished >= requests.count { break }
             // A slot freed above is filled at once rather than after the next socket event.
-            if active.count < maxInFlight, scheduler.hasReady(now: MultiScheduler.now()) { continue }
+            let ready = scheduler.hasReady(now: MultiScheduler.now())
+            if ready, slots.available > 0 { continue }
             if active.isEmpty {
-                let wait = min(0.1, scheduler.secondsUntilNextRetry(now: MultiScheduler.now()))
-                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                if ready {
+                    // Every slot is taken by another call on this client.
+                    slots.waitForRelease(upTo: 0.05)
+                } else {
+                    let wait = min(0.1, scheduler.secondsUntilNextRetry(now: MultiScheduler.now()))
+                    if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                }
             } else {
                 session.wait(upTo: 0.1)
                 collect()
@@ -189,19 +213,23 @@ public final class CurlMultiClient: Sendable {
                 return .done(.failure(.transport(url: url, message: "no complete response within the deadline of \(PythonFloat.repr(request.timeout)) s (\(CurlEasy.message(for: code)))")))
             }
             let error = HTTPError.transport(url: url, message: CurlEasy.message(for: code))
-            if transfer.attempt < retry.maxAttempts, Self.isConnectionError(code) {
-                return .retry(after: retry.delay(attempt: transfer.attempt, retryAfter: nil), reason: error.description)
+            guard Self.isConnectionError(code), stopRetrying?() != true else { return .done(.failure(error)) }
+            if let wait = retry.wait(afterAttempt: transfer.attempt, waited: transfer.waited) {
+                return .retry(after: wait, reason: error.description)
             }
-            return .done(.failure(error))
+            return .done(.failure(.transport(url: url, message: CurlEasy.message(for: code) + retry.describeGivingUp(attempts: transfer.attempt, waited: transfer.waited))))
         }
         let headers = transfer.parsedHeaders()
         let response = HTTPResponse(url: request.url, status: transfer.easy.responseCode, headers: headers, body: transfer.sink.body)
         if (200..<300).contains(response.status) { return .done(.success(response)) }
-        let error = HTTPError.status(url: url, code: response.status, message: HTTPClient.serverMessage(response.body))
-        if RetryPolicy.isRetryable(status: response.status), transfer.attempt < retry.maxAttempts {
-            return .retry(after: retry.delay(attempt: transfer.attempt, retryAfter: headers["retry-after"]), reason: error.description)
+        let message = HTTPClient.serverMessage(response.body)
+        let error = HTTPError.status(url: url, code: response.status, message: message)
+        guard RetryPolicy.isRetryable(status: response.status), stopRetrying?() != true else { return .done(.failure(error)) }
+        if let wait = retry.wait(afterAttempt: transfer.attempt, waited: transfer.waited, retryAfter: headers["retry-after"]) {
+            return .retry(after: wait, reason: error.description)
         }
-        return .done(.failure(error))
+        return .done(.failure(.status(url: url, code: response.status,
+                                      message: message + retry.describeGivingUp(attempts: transfer.attempt, waited: transfer.waited))))
     }
 
     static func isConnectionError(_ code: CURLcode) -> Bool {
@@ -226,6 +254,8 @@ final class CurlMultiHandle {
 final class MultiTransfer {
     let index: Int
     let attempt: Int
+    /// Seconds this request waited between its earlier attempts.
+    let waited: Double
     let easy: CurlEasy
     /// Kept alive while libcurl may read it.
     let headers: CurlHeaderList
@@ -259,9 +289,10 @@ final class MultiTransfer {
         return headers
     }
 
-    init(index: Int, attempt: Int, easy: CurlEasy, headers: CurlHeaderList) {
+    init(index: Int, attempt: Int, waited: Double, easy: CurlEasy, headers: CurlHeaderList) {
         self.index = index
         self.attempt = attempt
+        self.waited = waited
         self.easy = easy
         self.headers = headers
     }
@@ -273,41 +304,6 @@ private let multiHeaderCallback: arena_curl_data_cb = { pointer, size, count, us
     let length = size * count
     transfer.headerBytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
     return length
-}
-
-/// Which request goes next: retries that are due first, then fresh requests in order.
-struct MultiScheduler {
-    let count: Int
-    var nextFresh = 0
-    var finished = 0
-    var retries: [(due: Double, index: Int, attempt: Int)] = []
-
-    init(count: Int) { self.count = count }
-
-    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
-    mutating func nextReady(now: Double) -> (Int, Int)? {
-        if let i = retries.firstIndex(where: { $0.due <= now }) {
-            let entry = retries.remove(at: i)
-            return (entry.index, entry.attempt)
-        }
-        guard nextFresh < count else { return nil }
-        defer { nextFresh += 1 }
-        return (nextFresh, 1)
-    }
-
-    func hasReady(now: Double) -> Bool {
-        nextFresh < count || retries.contains { $0.due <= now }
-    }
-
-    mutating func retry(_ index: Int, attempt: Int, at due: Double) {
-        retries.append((due, index, attempt))
-    }
-
-    func secondsUntilNextRetry(now: Double) -> Double {
-        guard let earliest = retries.map(\.due).min() else { return 0 }
-        return max(0, earliest - now)
-    }
 }
 
 /// A flag set from a cancellation handler and polled by a transfer thread.

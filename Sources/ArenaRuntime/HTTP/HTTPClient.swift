@@ -58,29 +58,86 @@ public enum HTTPError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Bounded retries with exponential backoff and jitter on connection errors, 429 and 5xx.
-public struct RetryPolicy: Sendable {
+/// Retries on connection errors, 429 and 5xx with exponential backoff: deterministic waits (no
+/// jitter) of `baseDelay * 2^(n-1)` after the n-th failed attempt, at most `maxDelay` each, a
+/// server's `Retry-After` (seconds or an HTTP date) taking the place of the computed wait. A request
+/// gives up after `maxAttempts` attempts or, with a `budget`, once its waits add up to the budget
+/// (the last wait is cut to what is left of it).
+public struct RetryPolicy: Sendable, Equatable {
     public var maxAttempts: Int
     public var baseDelay: Double
     public var maxDelay: Double
+    /// Most seconds one request spends waiting between its attempts; nil: only `maxAttempts` bounds.
+    public var budget: Double?
 
-    public init(maxAttempts: Int = 4, baseDelay: Double = 0.25, maxDelay: Double = 8) {
-        self.maxAttempts = maxAttempts
+    public init(maxAttempts: Int = 4, baseDelay: Double = 0.25, maxDelay: Double = 8, budget: Double? = nil) {
+        self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
+        self.budget = budget
     }
 
     public static let none = RetryPolicy(maxAttempts: 1)
 
-    func delay(attempt: Int, retryAfter: String?) -> Double {
-        if let retryAfter, let seconds = Double(retryAfter.trimmingCharacters(in: .whitespaces)) {
-            return min(max(seconds, 0), maxDelay)
+    /// Requests to inference servers: 0.5, 1, 2, 4, 8, 8, ... s, up to 60 s of waiting in all, so
+    /// that a server that is unavailable for up to about a minute (a restart, a rolling update, a
+    /// 20-30 s outage) is waited for.
+    public static let server = RetryPolicy(maxAttempts: .max, baseDelay: 0.5, maxDelay: 8, budget: 60)
+
+    /// A policy for servers with a `budget` of `seconds` (the waits of `server`).
+    public static func server(budget seconds: Double) -> RetryPolicy {
+        var policy = RetryPolicy.server
+        policy.budget = seconds
+        return policy
+    }
+
+    /// The wait before the next attempt after attempt number `attempt` (1-based) failed, when the
+    /// request has already waited `waited` seconds; nil when the policy gives up.
+    public func wait(afterAttempt attempt: Int, waited: Double = 0, retryAfter: String? = nil) -> Double? {
+        guard attempt < maxAttempts else { return nil }
+        let exponential = min(baseDelay * pow(2, Double(min(attempt, 62) - 1)), maxDelay)
+        var wait = exponential
+        if let retryAfter, let seconds = Self.retryAfterSeconds(retryAfter) {
+            // Without a budget the server's wish is bounded like any other wait.
+            wait = budget == nil ? min(seconds, maxDelay) : seconds
         }
-        let exponential = min(baseDelay * pow(2, Double(attempt - 1)), maxDelay)
-        return exponential * Double.random(in: 0.5...1.0)
+        if let budget {
+            let left = budget - waited
+            guard left > 1e-9 else { return nil }
+            wait = min(wait, left)
+        }
+        return max(0, wait)
+    }
+
+    /// `Retry-After` as seconds: a number of seconds or an HTTP date (RFC 9110), from now.
+    static func retryAfterSeconds(_ value: String, now: Date = Date()) -> Double? {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(text), seconds.isFinite { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        guard let date = formatter.date(from: text) else { return nil }
+        return max(0, date.timeIntervalSince(now))
     }
 
     static func isRetryable(status: Int) -> Bool { status == 429 || (500...599).contains(status) }
+
+    /// How a retry is logged: what failed, which attempt, how long until the next one, and the budget.
+    func describeRetry(_ reason: String, attempt: Int, wait: Double, waited: Double) -> String {
+        let bound = budget.map { "waited \(Self.seconds(waited)) of \(Self.seconds($0)) s" }
+            ?? "attempt \(attempt + 1) of at most \(maxAttempts)"
+        return "\(reason); attempt \(attempt) failed, retrying in \(Self.seconds(wait)) s (\(bound))"
+    }
+
+    /// What is added to the last failure when the policy gave up.
+    func describeGivingUp(attempts: Int, waited: Double) -> String {
+        guard attempts > 1 else { return "" }
+        let bound = budget.map { "; retry budget \(Self.seconds($0)) s" } ?? ""
+        return " (gave up after \(attempts) attempts and \(Self.seconds(waited)) s of waiting\(bound))"
+    }
+
+    static func seconds(_ value: Double) -> String { String(format: "%.2f", value) }
 }
 
 /// Blocking HTTP(S) client on libcurl's easy interface. Each call uses its own handle, so the
@@ -118,22 +175,24 @@ public final class HTTPClient: Sendable {
 
     private func perform(_ request: HTTPRequest, into destination: URL?) throws -> HTTPResponse {
         var attempt = 0
+        var waited = 0.0
         while true {
             attempt += 1
             do {
                 let response = try performOnce(request, into: destination)
-                if RetryPolicy.isRetryable(status: response.status), attempt < retry.maxAttempts {
-                    let wait = retry.delay(attempt: attempt, retryAfter: response.headers["retry-after"])
-                    log?("HTTP \(response.status) from \(Self.redact(request.url)); retry \(attempt)/\(retry.maxAttempts - 1) in \(String(format: "%.2f", wait)) s")
+                if RetryPolicy.isRetryable(status: response.status),
+                   let wait = retry.wait(afterAttempt: attempt, waited: waited, retryAfter: response.headers["retry-after"]) {
+                    log?(retry.describeRetry("HTTP \(response.status) from \(Self.redact(request.url))", attempt: attempt, wait: wait, waited: waited))
                     Thread.sleep(forTimeInterval: wait)
+                    waited += wait
                     continue
                 }
                 return response
             } catch let error as HTTPError {
-                guard case .transport = error, attempt < retry.maxAttempts else { throw error }
-                let wait = retry.delay(attempt: attempt, retryAfter: nil)
-                log?("\(error); retry \(attempt)/\(retry.maxAttempts - 1) in \(String(format: "%.2f", wait)) s")
+                guard case .transport = error, let wait = retry.wait(afterAttempt: attempt, waited: waited) else { throw error }
+                log?(retry.describeRetry(error.description, attempt: attempt, wait: wait, waited: waited))
                 Thread.sleep(forTimeInterval: wait)
+                waited += wait
             }
         }
     }

@@ -19,8 +19,8 @@ extension Lockfile {
     }
 
     /// The plan with every floating name replaced by its pin: Hub model and dataset revisions by
-    /// commit SHAs, images by `registry/repository@digest`. Local paths stay as they are (their
-    /// content hashes are checked separately). Throws when the plan names something the lockfile
+    /// commit SHAs, a local model's revision by `sha256:<content hash>` (what keys its request
+    /// cache), images by `registry/repository@digest`. Local paths stay as they are. Throws when the plan names something the lockfile
     /// does not pin, or pins it from a different id or revision.
     public func pinning(_ plan: ExperimentPlan) throws -> ExperimentPlan {
         var pinned = plan
@@ -29,7 +29,8 @@ extension Lockfile {
             guard let locked = model(m.key), locked.id == m.id, locked.revision == m.revision else {
                 throw LockMismatchError(message: "model '\(m.key)' (\(m.id) at \(m.revision)) is not pinned by this lockfile; run `arena-script lock`")
             }
-            if locked.source == .hub { pinned.models[i].revision = locked.sha }
+            // What pins the weights: the commit of a Hub model, the content hash of a local folder or file.
+            pinned.models[i].revision = locked.source == .hub ? locked.sha : "sha256:" + locked.sha
         }
         for i in pinned.engines.indices {
             let e = pinned.engines[i]

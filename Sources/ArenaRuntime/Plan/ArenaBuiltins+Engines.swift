@@ -58,7 +58,9 @@ extension ArenaBuiltins {
 
     static let endpointFunction = BuiltinFunction(
         "endpoint",
-        parameters: [Parameter("url", .string, .required, rule: ValueRules.httpURL, summary: "base URL of an OpenAI-compatible server, http:// or https://")]
+        parameters: [Parameter("url", .string, .required, rule: ValueRules.httpURL, summary: "base URL of an OpenAI-compatible server, http:// or https://"),
+                     Parameter("max_model_len", .number, rule: ValueRules.wholeNumber(atLeast: 1),
+                               summary: "the server's context length, for a server that does not report one (one it reports must agree), whole ≥ 1")]
             + clientParameters,
         returns: engineType,
         summary: "An OpenAI-compatible server that is already running (vLLM, SGLang, llama.cpp, TGI).",

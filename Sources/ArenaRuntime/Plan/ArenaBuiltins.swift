@@ -43,6 +43,8 @@ public enum ArenaBuiltins {
                       summary: "Hub repository id (`org/name`), or a local folder starting with `/`, `./` or `../` (relative to the experiment file), which `check` opens: it must be what its engine needs (see Engines)"),
             Parameter("revision", .string, rule: ValueRules.revision,
                       summary: "branch or tag (git ref-name rules) or full 40-hex commit SHA; default \"main\"; `lock` pins it to a commit; a warning on a local folder"),
+            Parameter("served_name", .string, rule: ValueRules.nonEmpty,
+                      summary: "the id a server lists this model under in /v1/models when it is not the model's own (an endpoint started with `--served-model-name` or an alias); default: the Hub id, or the local folder's absolute path; server engines only"),
         ],
         returns: modelType,
         summary: "A model to evaluate.",
@@ -53,11 +55,13 @@ public enum ArenaBuiltins {
         },
         body: { call in
             let id = call["id"]?.stringValue ?? ""
-            return BuiltinResult(call.object(TypeName.model, [
+            var fields: [String: Value] = [
                 "id": .string(id),
                 "revision": call["revision"] ?? .string("main"),
                 "local": .bool(ValueRules.isLocalPath(id)),
-            ]))
+            ]
+            if let served = call["served_name"] { fields["served_name"] = served }
+            return BuiltinResult(call.object(TypeName.model, fields))
         })
 
     static let datasetSplits = ["test", "validation", "train", "dev"]

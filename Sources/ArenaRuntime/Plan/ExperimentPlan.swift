@@ -55,12 +55,16 @@ public struct ModelSpec: Sendable, Equatable, Hashable {
     /// Branch, tag or commit SHA as written; locking turns it into a commit SHA.
     public var revision: String
     public var isLocalPath: Bool
+    /// `served_name:`: the id a server lists the model under, when it is not the model's own
+    /// (the Hub id, or the local path as a started server is given it). Server engines only.
+    public var servedName: String?
 
-    public init(key: String, id: String, revision: String = "main", isLocalPath: Bool = false) {
+    public init(key: String, id: String, revision: String = "main", isLocalPath: Bool = false, servedName: String? = nil) {
         self.key = key
         self.id = id
         self.revision = revision
         self.isLocalPath = isLocalPath
+        self.servedName = servedName
     }
 }
 

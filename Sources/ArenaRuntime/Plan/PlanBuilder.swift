@@ -51,6 +51,7 @@ struct PlanBuilder {
         }
         checkPairedSettings()
         warnAboutUnused()
+        warnAboutUnusedServedNames()
         if plan.runs.isEmpty {
             diagnostics.append(.warning("the experiment evaluates nothing", at: .zero, hint: "add evaluate(model, on: tasks, with: engine)"))
         }
@@ -71,6 +72,17 @@ struct PlanBuilder {
             default:
                 break
             }
+        }
+    }
+
+    /// `served_name:` names a model to a server; a model evaluated only in-process never uses it.
+    private mutating func warnAboutUnusedServedNames() {
+        for model in plan.models where model.servedName != nil {
+            let engines = plan.runs.filter { $0.model == model.key }.compactMap { run in plan.engines.first { $0.key == run.engine } }
+            guard !engines.isEmpty, engines.allSatisfy({ $0.kind == .native }) else { continue }
+            let range = interpretation.topLevelBindings.first { $0.name == model.key }?.nameRange ?? .zero
+            diagnostics.append(.warning("served_name: of model '\(model.key)' is not used: it is evaluated only with native engines", at: range,
+                                        hint: "served_name: names the model to a vllm, sglang or endpoint server"))
         }
     }
 
@@ -157,7 +169,7 @@ struct PlanBuilder {
         if !plan.models.contains(where: { $0.key == key }) {
             places.models[key] = object.range(of: "id")
             plan.models.append(ModelSpec(key: key, id: object["id"]?.stringValue ?? "", revision: object["revision"]?.stringValue ?? "main",
-                                         isLocalPath: object["local"]?.boolValue ?? false))
+                                         isLocalPath: object["local"]?.boolValue ?? false, servedName: object["served_name"]?.stringValue))
         }
         return key
     }

@@ -5,10 +5,13 @@ public struct ServedEndpoint: Sendable, Equatable {
     /// Server root without `/v1` (`http://127.0.0.1:8000`).
     public var baseURL: String
     public var model: String
+    /// The longest token sequence the server takes (`ServerContext.resolve`); nil when unknown.
+    public var maxLength: Int?
 
-    public init(baseURL: String, model: String) {
+    public init(baseURL: String, model: String, maxLength: Int? = nil) {
         self.baseURL = baseURL
         self.model = model
+        self.maxLength = maxLength
     }
 }
 
@@ -57,13 +60,16 @@ public struct StandardEngineProvider: EngineProvider {
     public var hub: HubFilesStore
     public var cacheRoot: URL?
     public var allowHardwareMismatch: Bool
+    /// Retries of server requests (`RetryPolicy.server`: up to 60 s of waiting per request).
+    public var retry: RetryPolicy
     public var log: @Sendable (String) -> Void
 
     public init(hub: HubFilesStore = HubFilesStore(configuration: .fromEnvironment()), cacheRoot: URL? = RequestCache.defaultRoot(),
-                allowHardwareMismatch: Bool = false, log: @escaping @Sendable (String) -> Void = { _ in }) {
+                allowHardwareMismatch: Bool = false, retry: RetryPolicy = .server, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.hub = hub
         self.cacheRoot = cacheRoot
         self.allowHardwareMismatch = allowHardwareMismatch
+        self.retry = retry
         self.log = log
     }
 
@@ -82,22 +88,14 @@ public struct StandardEngineProvider: EngineProvider {
                                 environment: .object(["kind": .string("native"), "version": .string(native.identity.version),
                                                       "cpu": HardwareProbe.capture().json]))
         case .endpoint:
-            guard let url = engine.url else { throw EngineProviderError.unsupported(engine: engine.key, reason: "endpoint needs url:") }
-            let description = try await ServerEngines.describeEndpoint(url)
-            let identity = EngineIdentity(kind: "endpoint", version: description.version ?? "unknown", model: "\(model.id)@\(model.revision)")
-            let client = OpenAIServerClient(baseURL: description.baseURL, cache: try ServerEngines.cache(root: cacheRoot, identity: identity))
-            let served = description.models.first { $0 == model.id } ?? description.models.first ?? model.id
-            let completions = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: served, engine: engine,
-                                                              seed: seed, progress: progress)
-            return EngineHandle(engine: completions, endpoint: ServedEndpoint(baseURL: description.baseURL, model: served), log: { "endpoint \(HTTPClient.redact(url)) serving \(description.models.joined(separator: ", "))\n" },
-                                environment: description.json)
+            return try await startEndpoint(model: model, engine: engine, seed: seed, experimentDirectory: experimentDirectory, progress: progress)
         case .vllm, .sglang:
             // One grace period, read once, for a normal stop and for Ctrl-C; a bad value stops the run here.
             let grace = try ServerStopGrace.fromEnvironment()
             ServerInterruptHandler.install(grace: grace)
             let logs = FileManager.default.temporaryDirectory.appendingPathComponent("arena-server-logs-\(UUID().uuidString)")
             let session = ServerSession(engine: Self.commandResolved(engine, against: experimentDirectory), options: ServerSessionOptions(
-                logDirectory: logs, cacheRoot: cacheRoot, stopGrace: grace,
+                logDirectory: logs, cacheRoot: cacheRoot, stopGrace: grace, retry: try ServerRetryBudget.apply(to: retry),
                 allowHardwareMismatch: allowHardwareMismatch, log: log))
             let pins = ServerLaunchPins(modelCommit: model.revision, imageDigest: engine.image.flatMap(Self.digest))
             var tokenizer: OpenAICompletionsEngine.TokenizerSource?
@@ -110,16 +108,52 @@ public struct StandardEngineProvider: EngineProvider {
             // folder is not the experiment's).
             var launched = model
             if model.isLocalPath { launched.id = resolvePath(model.id, against: experimentDirectory).path }
-            let (served, server) = try await session.startEngine(model: launched, pins: pins, seed: seed, tokenizer: tokenizer, progress: progress)
+            let names = ServerEngines.cacheNames(model: model, resolvedPath: model.isLocalPath ? launched.id : nil,
+                                                 served: launched.servedName ?? launched.id)
+            let (served, server) = try await session.startEngine(model: launched, pins: pins, seed: seed, tokenizer: tokenizer, names: names,
+                                                                 progress: progress)
             var facts: [String: JSONValue] = ["kind": .string(engine.kind.rawValue), "version": .string(server.version),
                                               "served_models": .array(server.servedModels.map { .string($0) }),
+                                              "served_model": .string(server.command.servedModel), "max_length": server.maxLength.json,
                                               "command": .string(server.command.display)]
             if let hardware = server.hardware { facts["hardware"] = hardware.json }
             let logURL = server.logURL
-            return EngineHandle(engine: served, endpoint: ServedEndpoint(baseURL: server.baseURL, model: server.command.servedModel),
+            return EngineHandle(engine: served, endpoint: ServedEndpoint(baseURL: server.baseURL, model: server.command.servedModel,
+                                                                         maxLength: server.maxLength.tokens),
                                 log: { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" },
                                 environment: .object(facts), stop: { session.stop() })
         }
+    }
+
+    /// An `endpoint(url:)`: what the server serves is read first (`ServerReport`); it must list the
+    /// model (its `served_name:`, else its Hub id or the local folder's absolute path), and its
+    /// context length sets the longest sequence sent.
+    func startEndpoint(model: ModelSpec, engine: EngineSpec, seed: Int, experimentDirectory: URL,
+                       progress: ProgressReporter?) async throws -> EngineHandle {
+        guard let url = engine.url else { throw EngineProviderError.unsupported(engine: engine.key, reason: "endpoint needs url:") }
+        let retry = try ServerRetryBudget.apply(to: retry)
+        let report = try await ServerReport.read(url, retry: retry, log: log)
+        let localPath = model.isLocalPath ? resolvePath(model.id, against: experimentDirectory).path : nil
+        let expected = model.servedName ?? localPath ?? model.id
+        let entry = try report.entry(serving: expected, model: model.key, engine: engine.key, explicit: model.servedName != nil)
+        let maxLength = try ServerContext.resolve(reported: report.contextLength(of: entry), configured: engine.maxModelLength, engine: engine.key)
+        if maxLength == .fallback {
+            log("warning: engine '\(engine.key)': \(HTTPClient.redact(url)) reports no context length; prompts are cut to \(maxLength.tokens) tokens (set max_model_len: on the endpoint to the server's)")
+        }
+        if report.version == nil {
+            log("warning: engine '\(engine.key)': \(HTTPClient.redact(url)) reports no version; its cached answers are kept under '\(report.identityVersion(of: entry))' (clear them with `arena-script cache clear --model \(model.key)` after changing the server)")
+        }
+        let identity = EngineIdentity(kind: "endpoint", version: report.identityVersion(of: entry), model: "\(model.id)@\(model.revision)")
+        let names = ServerEngines.cacheNames(model: model, resolvedPath: localPath, served: expected)
+        let multi = CurlMultiClient(maxInFlight: engine.concurrency ?? CurlMultiClient.defaultMaxInFlight, retry: retry, log: log)
+        let client = OpenAIServerClient(baseURL: report.baseURL, multi: multi,
+                                        cache: try ServerEngines.cache(root: cacheRoot, identity: identity, names: names))
+        let completions = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: expected, engine: engine,
+                                                          seed: seed, maxLength: maxLength, progress: progress)
+        let facts = ExperimentRunner.merging(report.json, ["served_model": .string(expected), "max_length": maxLength.json])
+        return EngineHandle(engine: completions, endpoint: ServedEndpoint(baseURL: report.baseURL, model: expected, maxLength: maxLength.tokens),
+                            log: { "endpoint \(HTTPClient.redact(url)) serving \(report.modelIDs.joined(separator: ", "))\n" },
+                            environment: facts)
     }
 
     /// A local model folder, or the Hub model at its locked commit through the verified cache.
@@ -148,11 +182,12 @@ public struct StandardEngineProvider: EngineProvider {
 extension StandardEngineProvider {
     /// The providers this build has, configured from the environment.
     public static func fromEnvironment(offline: Bool = false, noCache: Bool = false, allowHardwareMismatch: Bool = false,
+                                       retry: RetryPolicy = .server,
                                        log: @escaping @Sendable (String) -> Void) -> StandardEngineProvider {
         var configuration = HubFilesConfiguration.fromEnvironment()
         configuration.offline = configuration.offline || offline
         return StandardEngineProvider(hub: HubFilesStore(configuration: configuration), cacheRoot: noCache ? nil : RequestCache.defaultRoot(),
-                                      allowHardwareMismatch: allowHardwareMismatch, log: log)
+                                      allowHardwareMismatch: allowHardwareMismatch, retry: retry, log: log)
     }
 }
 

@@ -52,7 +52,7 @@ struct LMEvalDelegation {
         for task in tasks { try writeTask(task, tasksDirectory: facts.tasksDirectory, to: includePath, data: workDirectory.appendingPathComponent("data")) }
         let harness = LMEvalHarness(
             python: installation.python, baseURL: endpoint.baseURL, model: endpoint.model, batchSize: engine.batchSize ?? 8,
-            concurrency: engine.concurrency ?? CurlMultiClient.defaultMaxInFlight, seed: seed, maxLength: engine.maxModelLength,
+            concurrency: engine.concurrency ?? CurlMultiClient.defaultMaxInFlight, seed: seed, maxLength: endpoint.maxLength ?? engine.maxModelLength,
             includePath: includePath.path,
             environment: ["HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
                           "HF_DATASETS_CACHE": workDirectory.appendingPathComponent("hf-datasets").path])

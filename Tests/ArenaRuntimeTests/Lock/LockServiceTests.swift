@@ -234,7 +234,10 @@ extension LockServiceTests {
 
         let pinned = try lock.pinning(s.plan)
         #expect(pinned.models[0].revision == (await s.upstream.modelSHA))
-        #expect(pinned.models[1] == s.plan.models[1])
+        // A local model keeps its path and is pinned by its content hash.
+        var local = s.plan.models[1]
+        local.revision = "sha256:" + (lock.model("tiny")?.sha ?? "")
+        #expect(pinned.models[1] == local)
         #expect(pinned.engines[0].image == "docker.io/vllm/vllm-openai@sha256:" + SHA256.hex(s.index))
         #expect(pinned.engines[1] == s.plan.engines[1])
 

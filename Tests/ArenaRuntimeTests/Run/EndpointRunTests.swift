@@ -20,10 +20,10 @@ import Testing
         return root
     }
 
-    func makeRepository(engineLine: String, extra: String = "") throws -> URL {
+    func makeRepository(engineLine: String, extra: String = "", servedName: String? = nil) throws -> URL {
         try Self.makeRepository(experiment: """
             experiment "endpoint-run"
-            let tiny = model("../models/tiny-llama")
+            let tiny = model("../models/tiny-llama"\(servedName.map { ", served_name: \"\($0)\"" } ?? ""))
             \(engineLine)
             let science = dataset(test: "data/science_qa_test.jsonl", train: "data/science_qa_train.jsonl")
             let math = dataset(test: "data/word_math_test.jsonl", train: "data/word_math_train.jsonl")
@@ -53,11 +53,16 @@ import Testing
         #expect(report.contains("❌ **failed**: `expect tiny.arc_easy.acc > 1.0`"))
     }
 
-    func run(_ root: URL) async throws -> BundleContents {
+    func run(_ root: URL) async throws -> BundleContents { try await Self.run(root, cacheRoot: nil) }
+
+    /// Runs `experiments/run.arena` of `root` with the request cache at `cacheRoot` (none: nil),
+    /// server retries within `retry`; what the run logs goes to `log`.
+    static func run(_ root: URL, cacheRoot: URL?, retry: RetryPolicy = .server,
+                    log: @escaping @Sendable (String) -> Void = { _ in }) async throws -> BundleContents {
         var lock = try LockService.fromEnvironment([:])
         lock.currentDirectory = root
-        let runner = ExperimentRunner(lockService: lock, engines: StandardEngineProvider(cacheRoot: nil),
-                                      datasets: .fromEnvironment(offline: true), log: { _ in })
+        let runner = ExperimentRunner(lockService: lock, engines: StandardEngineProvider(cacheRoot: cacheRoot, retry: retry, log: log),
+                                      datasets: .fromEnvironment(offline: true), log: log)
         let outcome = try await runner.run(path: "experiments/run.arena", options: .init(noGit: true))
         return try BundleReader.read(outcome.bundle)
     }
@@ -68,7 +73,7 @@ import Testing
         let port = try await server.start()
         defer { Task { await server.stop() } }
 
-        let viaEndpoint = try await run(try makeRepository(engineLine: "let engine = endpoint(url: \"http://127.0.0.1:\(port)\")"))
+        let viaEndpoint = try await run(try makeRepository(engineLine: "let engine = endpoint(url: \"http://127.0.0.1:\(port)\")", servedName: "tiny-llama"))
         let inProcess = try await run(try makeRepository(engineLine: "let engine = native(threads: 1)"))
 
         #expect(viaEndpoint.models.first?.engine.kind == "endpoint")

@@ -5,8 +5,8 @@ import Testing
 /// `run` reports prompts done per model and task: the native engine in slices, server engines as
 /// their requests finish.
 @Suite struct RunProgressTests {
-    func progressLines(engineLine: String) async throws -> [String] {
-        let root = try EndpointRunTests().makeRepository(engineLine: engineLine)
+    func progressLines(engineLine: String, servedName: String? = nil) async throws -> [String] {
+        let root = try EndpointRunTests().makeRepository(engineLine: engineLine, servedName: servedName)
         defer { try? FileManager.default.removeItem(at: root) }
         var lock = try LockService.fromEnvironment([:])
         lock.currentDirectory = root
@@ -52,7 +52,7 @@ import Testing
         let server = try CompletionServer(served: served, port: 0)
         let port = try await server.start()
         defer { Task { await server.stop() } }
-        let lines = try await progressLines(engineLine: "let engine = endpoint(url: \"http://127.0.0.1:\(port)\", batch_size: 8)")
+        let lines = try await progressLines(engineLine: "let engine = endpoint(url: \"http://127.0.0.1:\(port)\", batch_size: 8)", servedName: "tiny-llama")
         let arc = counts(lines, label: "tiny · arc_easy")
         #expect(arc.total == [48] && arc.done.last == 48)
         #expect(arc.done.count >= 3, "updates: \(arc.done)")

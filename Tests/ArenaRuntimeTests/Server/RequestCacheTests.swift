@@ -122,7 +122,9 @@ import Testing
         let b = try RequestCache(root: root, scope: RequestCacheScope(model: "org/b@1", engine: "e"))
         try a.store(a.key(endpoint: "/e", body: .null), response: Data("x".utf8))
         try b.store(b.key(endpoint: "/e", body: .null), response: Data("y".utf8))
-        #expect(try RequestCache.clear(root: root, modelPrefix: "org/a") == 1)
+        // A name is matched whole: "org/" or "org/a-large" is not org/a.
+        #expect(try RequestCache.clear(root: root, model: "org/") == 0)
+        #expect(try RequestCache.clear(root: root, model: "org/a") == 1)
         #expect(!FileManager.default.fileExists(atPath: a.directory.path))
         #expect(FileManager.default.fileExists(atPath: b.directory.path))
         // What is not a scope (another cache sharing the folder) is left alone.
@@ -131,6 +133,22 @@ import Testing
         #expect(try RequestCache.clear(root: root) == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["blobs"])
         #expect(FileManager.default.fileExists(atPath: other.path))
+    }
+
+    @Test func namesAreRecordedBesideTheScopeAndMatchedByClear() throws {
+        let root = try ServerFixtures.temporaryDirectory("cache-names")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let scope = RequestCacheScope(model: "../models/x@sha256:abc", engine: "endpoint 0.8.5", names: ["tuned", "../models/x", "/repo/models/x"])
+        _ = try RequestCache(root: root, scope: scope)
+        // Opening it again under another name adds that name; the scope (and its folder) stays the same.
+        let again = try RequestCache(root: root, scope: RequestCacheScope(model: scope.model, engine: scope.engine, names: ["x-served"]))
+        #expect(again.directory == root.appendingPathComponent(scope.digest))
+        #expect(again.scope.names == ["../models/x", "/repo/models/x", "tuned", "x-served"])
+        let listed = try RequestCache.scopes(root: root)
+        #expect(listed.map(\.scope.names) == [["../models/x", "/repo/models/x", "tuned", "x-served"]])
+        #expect(try RequestCache.clear(root: root, model: "tune") == 0)
+        #expect(try RequestCache.clear(root: root, model: "x-served") == 1)
+        #expect(try RequestCache.scopes(root: root).isEmpty)
     }
 
     @Test func defaultRootHonoursTheEnvironment() {

@@ -189,6 +189,43 @@ let testPins = ServerLaunchPins(modelCommit: "0123456789abcdef0123456789abcdef01
         #expect(StandInEnvironment.processes(mentioning: server.command.port).isEmpty)
     }
 
+    /// A started server that lists another model than the one it was asked to serve is refused,
+    /// naming both; a `served_name:` is passed as --served-model-name and is what it must list.
+    @Test func aStartedServerMustServeTheModelUnderTheNameItWasGiven() async throws {
+        let stand = try StandInEnvironment("served-as", extra: ["FAKE_SERVE_AS": "someone/else"])
+        defer { stand.cleanUp() }
+        let session = ServerSession(engine: EngineSpec(key: "v", kind: .vllm), options: stand.options())
+        await #expect {
+            _ = try await session.start(model: testModel, pins: testPins, seed: 1)
+        } throws: { error in
+            "\(error)".contains("someone/else") && "\(error)".contains("org/tiny-model")
+        }
+        var named = testModel
+        named.servedName = "someone/else"
+        let server = try await session.start(model: named, pins: testPins, seed: 1)
+        session.stop()
+        #expect(server.command.servedModel == "someone/else")
+        #expect(server.identity.model == "org/tiny-model@\(testPins.modelCommit)")
+        #expect(server.maxLength == ContextLength(tokens: 4096, source: "/v1/models max_model_len"))
+        let run = try #require(stand.argvLines.last)
+        #expect(run.indices.contains { run[$0...].starts(with: ["--served-model-name", "someone/else"]) }, "\(run)")
+    }
+
+    /// With the run's own retry budget (60 s), a server whose process has exited is not waited for.
+    @Test func requestsToAServerThatHasExitedAreNotRetried() async throws {
+        let stand = try StandInEnvironment("crash-no-wait", extra: ["FAKE_CRASH_AFTER": "2"])
+        defer { stand.cleanUp() }
+        var options = stand.options()
+        options.retry = .server
+        let session = ServerSession(engine: EngineSpec(key: "v", kind: .vllm, concurrency: 1), options: options)
+        let server = try await session.start(model: testModel, pins: testPins, seed: 1)
+        let bodies = (0..<4).map { JSONValue.object(["model": .string("org/tiny-model"), "prompt": .string("p\($0)"), "max_tokens": .int(4)]) }
+        let started = Date()
+        await #expect(throws: (any Error).self) { _ = try await server.client.post("/v1/completions", bodies: bodies) }
+        session.stop()
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
     @Test func hardwareThatContradictsThePinIsRefusedUnlessAllowed() async throws {
         let stand = try StandInEnvironment("hardware", extra: ["FAKE_GPU_COUNT": "1", "FAKE_GPU_NAME": "NVIDIA H200"])
         defer { stand.cleanUp() }

@@ -19,9 +19,16 @@ Misbehaviour through environment variables (for the tests):
   FAKE_VERSION=v         what /version reports (default 0.8.5)
   FAKE_WORKERS=N         serve from N processes sharing the port (SO_REUSEPORT), for benchmarks
   FAKE_IDLE_TIMEOUT=S    close a keep-alive connection that stays idle for S seconds (as uvicorn does)
+  FAKE_UNAVAILABLE_SECONDS=S  answer 503 to every POST for S seconds from the first POST (an outage)
+  FAKE_RETRY_AFTER=N     send `Retry-After: N` with those 503s
+  FAKE_SERVE_AS=name     list and answer to this model id whatever the command line says
+  FAKE_MAX_MODEL_LEN=N   the max_model_len /v1/models reports (default: --max-model-len or
+                         --context-length as given, else 4096; 0: report none)
+  FAKE_TOKENIZE_LATENCY_MS=N  add N ms before answering /tokenize
 
-/stats reports requests, max_in_flight, the number of distinct connections POSTs came on, and how
-many POSTs carried an Expect header.
+/stats reports requests, max_in_flight (completions), max_in_flight_posts (every POST: /tokenize,
+/detokenize and completions together), unavailable (503s sent during an outage), the number of
+distinct connections POSTs came on, and how many POSTs carried an Expect header.
 """
 import functools
 import hashlib
@@ -42,6 +49,10 @@ def logprob(token, position):
 @functools.lru_cache(maxsize=None)
 def best_token(position):
     return max(range(256), key=lambda t: (logprob(t, position), -t))
+
+
+def max_model_len():
+    return int(os.environ.get("FAKE_MAX_MODEL_LEN", str(State.max_model_len)))
 
 
 def tokenize(text):
@@ -66,9 +77,14 @@ class State:
     requests = 0
     in_flight = 0
     max_in_flight = 0
+    posts_in_flight = 0
+    max_posts_in_flight = 0
+    first_post = None
+    unavailable = 0
     connections = set()
     expect_headers = 0
     model = os.environ.get("FAKE_MODEL", "fake/model")
+    max_model_len = 4096
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -101,13 +117,17 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/stats":
             with State.lock:
                 stats = {"requests": State.requests, "max_in_flight": State.max_in_flight,
+                         "max_in_flight_posts": State.max_posts_in_flight, "unavailable": State.unavailable,
                          "connections": len(State.connections), "expect_headers": State.expect_headers}
             self.send_json(200, stats)
         elif self.path == "/tokenizer_info":
             self.send_json(200, {"eos_token": "<|eos|>", "bos_token": None, "pad_token": None})
         elif self.path == "/v1/models":
-            self.send_json(200, {"object": "list", "data": [
-                {"id": State.model, "object": "model", "owned_by": "fake", "max_model_len": 4096}]})
+            entry = {"id": State.model, "object": "model", "owned_by": "fake"}
+            length = max_model_len()
+            if length:
+                entry["max_model_len"] = length
+            self.send_json(200, {"object": "list", "data": [entry]})
         else:
             self.send_json(404, {"error": {"message": "no route " + self.path}})
 
@@ -120,12 +140,41 @@ class Handler(BaseHTTPRequestHandler):
             State.connections.add(self.client_address)
             if self.headers.get("Expect") is not None:
                 State.expect_headers += 1
+            State.posts_in_flight += 1
+            State.max_posts_in_flight = max(State.max_posts_in_flight, State.posts_in_flight)
+            if State.first_post is None:
+                State.first_post = time.monotonic()
+            outage = float(os.environ.get("FAKE_UNAVAILABLE_SECONDS", "0"))
+            down = outage and time.monotonic() - State.first_post < outage
+            if down:
+                State.unavailable += 1
+        try:
+            if down:
+                self.read_body()
+                payload = json.dumps({"error": {"message": "server restarting"}}).encode("utf-8")
+                self.send_response(503)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                if os.environ.get("FAKE_RETRY_AFTER"):
+                    self.send_header("Retry-After", os.environ["FAKE_RETRY_AFTER"])
+                self.end_headers()
+                self.wfile.write(payload)
+                return
+            self.answer_post()
+        finally:
+            with State.lock:
+                State.posts_in_flight -= 1
+
+    def answer_post(self):
         try:
             body = self.read_body()
         except ValueError as error:
             self.send_json(400, {"error": {"message": "bad JSON: %s" % error}})
             return
         if self.path == "/tokenize":
+            latency = float(os.environ.get("FAKE_TOKENIZE_LATENCY_MS", "0"))
+            if latency:
+                time.sleep(latency / 1000.0)
             tokens = tokenize(body.get("prompt", ""))
             self.send_json(200, {"tokens": tokens, "count": len(tokens), "max_model_len": 4096})
         elif self.path == "/detokenize":
@@ -168,6 +217,12 @@ class Handler(BaseHTTPRequestHandler):
         # vLLM's shapes: a string, a list of strings, a list of token ids, a list of such lists.
         if isinstance(prompts, str) or (isinstance(prompts, list) and prompts and isinstance(prompts[0], int)):
             prompts = [prompts]
+        limit = max_model_len()
+        for p in prompts:
+            length = len(p) if isinstance(p, list) else len(tokenize(p))
+            if limit and length > limit:
+                self.send_json(400, {"error": {"message": "This model's maximum context length is %d tokens. However, you requested %d tokens in the messages." % (limit, length)}})
+                return
         choices = [self.choice(i, p, body) for i, p in enumerate(prompts)]
         count_file = os.environ.get("FAKE_COUNT_FILE")
         if count_file:
@@ -228,6 +283,10 @@ def main():
             port = int(argv[i + 1])
         if arg in ("--model", "--model-path", "--served-model-name") and i + 1 < len(argv):
             State.model = argv[i + 1]
+        if arg in ("--max-model-len", "--context-length") and i + 1 < len(argv):
+            State.max_model_len = int(argv[i + 1])
+    if os.environ.get("FAKE_SERVE_AS"):
+        State.model = os.environ["FAKE_SERVE_AS"]
     if port is None:
         sys.stderr.write("fake-server: --port is required\n")
         sys.exit(2)

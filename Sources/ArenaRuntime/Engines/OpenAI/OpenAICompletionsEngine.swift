@@ -14,8 +14,10 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
         public var batchSize: Int
         /// Requests in flight at once.
         public var concurrency: Int
-        /// The server's model length: requests are cut from the left to fit it by lm-eval's
-        /// local-completions rule (`contextWindow`), which keeps `maxLength - 1` tokens.
+        /// The server's model length (lm-eval's `max_length` before its local-completions rule keeps
+        /// `maxLength - 1`, `contextWindow`): for server engines what `ServerContext.resolve` decided
+        /// (the server's report, else the engine's `max_model_len:`, else 2048). Requests are cut
+        /// from the left to fit it.
         public var maxLength: Int
         /// Sent as `seed` with every request (lm-eval sends 1234).
         public var seed: Int
@@ -97,15 +99,9 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 distinct.append(text)
             }
             let bodies = distinct.map { JSONValue.object(["prompt": .string($0), "add_special_tokens": .bool(false)]) }
-            let answers = try await client.post("/tokenize", bodies: bodies, decode: CompletionResponseDecoding.tokenize)
-            let ids = try answers.map { answer -> [Int] in
-                switch answer {
-                case let .tokens(tokens): return tokens
-                case .missing:
-                    throw EngineError.malformedResponse(endpoint: endpoint("/tokenize"), detail: "no integer list 'tokens'")
-                case .nonInteger:
-                    throw EngineError.malformedResponse(endpoint: endpoint("/tokenize"), detail: "non-integer entries in 'tokens'")
-                }
+            let sent = distinct
+            let ids = try await client.post("/tokenize", bodies: bodies) { index, data in
+                try CompletionResponseValidation.tokens(data, text: sent[index])
             }
             return texts.map { ids[position[$0] ?? 0] }
         }
@@ -117,11 +113,8 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
             return try decode(tokens)
         case .remote:
             let body = JSONValue.object(["tokens": .array(tokens.map { .int($0) })])
-            guard let json = try await client.post("/detokenize", bodies: [body]).first,
- let text = json["prompt"]?.stringValue else {
-                throw EngineError.malformedResponse(endpoint: endpoint("/detokenize"), detail: "no string 'prompt'")
-            }
-            return text
+            let texts = try await client.post("/detokenize", bodies: [body], decode: CompletionResponseValidation.detokenized)
+            return texts[0]
         }
     }
 
@@ -153,44 +146,12 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 "echo": .bool(true),
             ])
         }
-        let answers = try await postCompletions(bodies, prompts: requests.count, decode: CompletionResponseDecoding.echoedChoices)
-        var results: [LoglikelihoodResult] = []
-        results.reserveCapacity(requests.count)
-        for (answer, batch) in zip(answers, batches) {
-            results += try scoreBatch(batch, choices: answer)
+        // Each answer is checked completely (and scored) before it is cached.
+        let sent = batches
+        let answers = try await postCompletions(bodies, prompts: requests.count) { index, data in
+            try CompletionResponseValidation.loglikelihoods(data, batch: sent[index])
         }
-        return results
-    }
-
-    private func scoreBatch(_ batch: [ContextWindow.Fitted], choices answer: [EchoedChoice]?) throws -> [LoglikelihoodResult] {
-        let choices = try checkedChoices(answer, expected: batch.count, index: \.index)
-        var results: [LoglikelihoodResult] = []
-        for (choice, input) in zip(choices, batch) {
-            guard let tokenLogprobs = choice.tokenLogprobs else {
-                throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "choice without logprobs.token_logprobs (does the server support echo?)")
-            }
-            let top = choice.topBest
-            // lm-eval sums token_logprobs[ctxlen:-1]: the last entry is the one generated token.
-            let end = tokenLogprobs.count - 1
-            guard input.contextLength > 0, input.contextLength <= end else {
-                throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"),
-                                                    detail: "echoed \(tokenLogprobs.count) logprobs for a prompt of \(input.tokens.count) tokens (context \(input.contextLength))")
-            }
-            var sum = 0.0
-            var greedy = true
-            for position in input.contextLength..<end {
-                guard let value = tokenLogprobs[position] else {
-                    throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "null logprob at position \(position)")
-                }
-                sum += value
-                if greedy {
-                    let best = position < top.count ? top[position] : nil
-                    if best == nil || value != best { greedy = false }
-                }
-            }
-            results.append(LoglikelihoodResult(logprob: sum, isGreedy: greedy, truncatedTokens: input.droppedTokens))
-        }
-        return results
+        return answers.flatMap { $0 }
     }
 
     // MARK: - Generation
@@ -233,14 +194,13 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
             if let topP = job.group.topP { body["top_p"] = .double(topP) }
             return .object(body)
         }
-        let answers = try await postCompletions(bodies, prompts: requests.count) { try JSONValue.parse($0) }
+        let counts = jobs.map(\.indices.count)
+        let answers = try await postCompletions(bodies, prompts: requests.count) { index, data in
+            try CompletionResponseValidation.generations(data, count: counts[index])
+        }
         var texts = [String](repeating: "", count: requests.count)
         for (job, answer) in zip(jobs, answers) {
-            let choices = try completionChoices(answer, expected: job.indices.count)
-            for (index, choice) in zip(job.indices, choices) {
-                guard let text = choice["text"]?.stringValue else {
-                    throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "choice without 'text'")
-                }
+            for (index, text) in zip(job.indices, answer) {
                 texts[index] = StopSequences.truncate(text, at: job.group.until)
             }
         }
@@ -249,47 +209,18 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
 
     // MARK: - HTTP
 
-    private func endpoint(_ path: String) -> String { HTTPClient.redact(configuration.baseURL + path) }
-
     /// Sends completions requests (all in flight together, cached), reporting prompts done; each
-    /// response is read by `decode` as it arrives.
+    /// response is checked and read by `validate` as it arrives, before it is cached.
     private func postCompletions<Answer: Sendable>(_ bodies: [JSONValue], prompts: Int,
-                                                   decode: @escaping @Sendable (Data) throws -> Answer) async throws -> [Answer] {
+                                                   validate: @escaping @Sendable (Int, Data) throws -> Answer) async throws -> [Answer] {
         let perRequest = max(1, configuration.batchSize)
         let progress = self.progress
         progress?.begin(total: prompts)
         let answers = try await client.post("/v1/completions", bodies: bodies, progress: { requestsDone in
             progress?.update(done: min(prompts, requestsDone * perRequest))
-        }, decode: decode)
+        }, validate: validate)
         progress?.update(done: prompts)
         return answers
-    }
-
-    /// The `choices` of a completions response, sorted by `index`, checked to number `expected`.
-    private func completionChoices(_ json: JSONValue, expected: Int) throws -> [JSONValue] {
-        try checkedChoices(json["choices"]?.arrayValue, expected: expected) { $0["index"]?.intValue }
-    }
-
-    /// Choices (parsed or streamed) present, `expected` of them, in `index` order (list order where
-    /// a choice has no index).
-    private func checkedChoices<Choice>(_ choices: [Choice]?, expected: Int, index: (Choice) -> Int?) throws -> [Choice] {
-        guard let choices else {
-            throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "no 'choices' array")
-        }
-        guard choices.count == expected else {
-            throw EngineError.malformedResponse(endpoint: endpoint("/v1/completions"), detail: "\(choices.count) choices for \(expected) prompts")
-        }
-        return choices.enumerated().sorted { (index($0.element) ?? $0.offset) < (index($1.element) ?? $1.offset) }.map(\.element)
-    }
-}
-
-public enum EngineError: Error, CustomStringConvertible, Equatable {
-    case malformedResponse(endpoint: String, detail: String)
-
-    public var description: String {
-        switch self {
-        case let .malformedResponse(endpoint, detail): return "\(endpoint): unexpected response: \(detail)"
-        }
     }
 }
 

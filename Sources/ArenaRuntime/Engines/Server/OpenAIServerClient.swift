@@ -13,11 +13,18 @@ public struct RequestCounts: Sendable, Equatable {
 public enum ServerRequestError: Error, CustomStringConvertible {
     /// Some requests of a batch failed; those that succeeded are in the cache.
     case failed(endpoint: String, failures: Int, total: Int, first: String)
+    /// The request cache holds an answer that fails the checks every answer passes before it is
+    /// stored (one written by an earlier version that stored answers unchecked).
+    case invalidCachedResponse(endpoint: String, cache: String, model: String, detail: String)
 
     public var description: String {
         switch self {
         case let .failed(endpoint, failures, total, first):
             return "\(failures) of \(total) requests to \(endpoint) failed; first failure: \(first)"
+        case let .invalidCachedResponse(endpoint, cache, model, detail):
+            return "the request cache \(cache) holds an answer to a request to \(endpoint) that fails validation (\(detail)); "
+                + "it was stored by an earlier arena-script that cached answers before checking them. Clear it with "
+                + "`arena-script cache clear --model '\(model)'` (or delete that folder), or run with --no-cache"
         }
     }
 }
@@ -60,21 +67,32 @@ public final class OpenAIServerClient: Sendable {
         try await post(path, bodies: bodies, cacheable: cacheable, progress: progress) { try JSONValue.parse($0) }
     }
 
-    /// `post` with the response bytes read by `decode` (on the transfer thread, as each response
-    /// arrives, and for cached responses). A response `decode` rejects fails as malformed; a cached
-    /// one it rejects is sent again.
+    /// `post` with the response bytes read by `decode`, the same for every request.
     public func post<Answer: Sendable>(_ path: String, bodies: [JSONValue], cacheable: Bool = true,
                                        progress: (@Sendable (Int) -> Void)? = nil,
                                        decode: @escaping @Sendable (Data) throws -> Answer) async throws -> [Answer] {
+        try await post(path, bodies: bodies, cacheable: cacheable, progress: progress, validate: { _, data in try decode(data) })
+    }
+
+    /// `post` with each response checked and read by `validate(index of its body, bytes)` (on the
+    /// transfer thread, as each response arrives, and for cached responses). Only a response
+    /// `validate` accepts is cached; one it rejects fails the request with what was wrong. A
+    /// cached response it rejects stops the call with an error naming the cache and how to clear it.
+    public func post<Answer: Sendable>(_ path: String, bodies: [JSONValue], cacheable: Bool = true,
+                                       progress: (@Sendable (Int) -> Void)? = nil,
+                                       validate: @escaping @Sendable (_ index: Int, _ response: Data) throws -> Answer) async throws -> [Answer] {
         let cache = cacheable ? self.cache : nil
         let keys = cache.map { cache in bodies.map { cache.key(endpoint: path, body: $0) } }
         var results = [Answer?](repeating: nil, count: bodies.count)
         var missing: [Int] = []
         for i in bodies.indices {
-            if let keys, let cache, let data = cache.lookup(keys[i]), let answer = try? decode(data) {
-                results[i] = answer
-            } else {
+            guard let keys, let cache, let data = cache.lookup(keys[i]) else {
                 missing.append(i)
+                continue
+            }
+            do { results[i] = try validate(i, data) } catch {
+                throw ServerRequestError.invalidCachedResponse(endpoint: HTTPClient.redact(baseURL + path), cache: cache.directory.path,
+                                                               model: cache.scope.model, detail: Self.describe(error, data))
             }
         }
         let cachedCount = bodies.count - missing.count
@@ -94,7 +112,7 @@ public final class OpenAIServerClient: Sendable {
             switch result {
             case let .success(response):
                 do {
-                    let answer = try decode(response.body)
+                    let answer = try validate(sentIndices[position], response.body)
                     if let cache, let keys {
                         do { try cache.store(keys[sentIndices[position]], response: response.body) } catch {
                             storeErrors.append("\(error)")
@@ -104,7 +122,7 @@ public final class OpenAIServerClient: Sendable {
                 } catch let error as HTTPError {
                     parsed = .failure(error)
                 } catch {
-                    parsed = .failure(.malformedBody(url: HTTPClient.redact(url), message: "response is not valid JSON: \(HTTPClient.excerpt(response.body))"))
+                    parsed = .failure(.malformedBody(url: HTTPClient.redact(url), message: Self.describe(error, response.body)))
                 }
             case let .failure(error):
                 parsed = .failure(error)
@@ -126,6 +144,11 @@ public final class OpenAIServerClient: Sendable {
             throw ServerRequestError.failed(endpoint: url, failures: failures.count, total: bodies.count, first: first)
         }
         return results.compactMap { $0 }
+    }
+
+    /// What was wrong with a response: a JSON syntax error with the body's start, or the check that failed.
+    static func describe(_ error: Error, _ body: Data) -> String {
+        error is JSONParseError ? "response is not valid JSON: \(HTTPClient.excerpt(body))" : "\(error)"
     }
 
     /// GETs `path` and parses the JSON answer (not cached), with the server's error text on failure.

@@ -77,7 +77,7 @@ public enum ServerCommandBuilder {
             if engine.kind == .sglang { args += ["python3", "-m", "sglang.launch_server"] }
             args += try serverArguments(engine: engine, model: model, modelPath: modelPath, pins: pins, seed: seed,
                                         host: "0.0.0.0", port: containerPort, positionalModel: false)
-            return ServerCommand(executable: "docker", arguments: args, containerName: containerName, port: port, servedModel: model.id)
+            return ServerCommand(executable: "docker", arguments: args, containerName: containerName, port: port, servedModel: model.servedName ?? model.id)
         }
         var words: [String]
         if let command = engine.command {
@@ -89,7 +89,7 @@ public enum ServerCommandBuilder {
         let executable = words.removeFirst()
         let args = words + (try serverArguments(engine: engine, model: model, modelPath: model.id, pins: pins, seed: seed,
                                                 host: "127.0.0.1", port: port, positionalModel: engine.kind == .vllm))
-        return ServerCommand(executable: executable, arguments: args, containerName: nil, port: port, servedModel: model.id)
+        return ServerCommand(executable: executable, arguments: args, containerName: nil, port: port, servedModel: model.servedName ?? model.id)
     }
 
     /// `repo@sha256:...` from a tag reference and the pinned digest.
@@ -121,7 +121,7 @@ public enum ServerCommandBuilder {
             args += ["--revision", pins.modelCommit]
             if vllm { args += ["--tokenizer-revision", pins.modelCommit] }
         }
-        args += ["--served-model-name", model.id, "--host", host, "--port", String(port)]
+        args += ["--served-model-name", model.servedName ?? model.id, "--host", host, "--port", String(port)]
         args += [vllm ? "--tensor-parallel-size" : "--tp", String(max(1, engine.tensorParallel))]
         if let precision = engine.precision { args += try precisionArguments(precision, engine: engine) }
         if let length = engine.maxModelLength { args += [vllm ? "--max-model-len" : "--context-length", String(length)] }

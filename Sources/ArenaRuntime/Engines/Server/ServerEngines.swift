@@ -1,58 +1,42 @@
 import Foundation
 
-/// What an `endpoint(url:)` server reports about itself: recorded in the bundle and the cache key.
-public struct EndpointDescription: Sendable, Equatable {
-    public var baseURL: String
-    /// Model ids from /v1/models.
-    public var models: [String]
-    /// /version (vLLM) or /get_server_info's version (SGLang); nil when the server has neither.
-    public var version: String?
-
-    public var json: JSONValue {
-        var fields: [String: JSONValue] = ["url": .string(HTTPClient.redact(baseURL)), "models": .array(models.map { .string($0) })]
-        if let version { fields["version"] = .string(version) }
-        return .object(fields)
-    }
-}
-
 /// How the run pipeline gets a `LanguageModelEngine` for a server: a started vLLM/SGLang server
 /// (through `ServerSession`) or a running endpoint.
 public enum ServerEngines {
-    /// Asks a running OpenAI-compatible server what it serves and which version it is.
-    public static func describeEndpoint(_ url: String, timeout: Double = 10) async throws -> EndpointDescription {
-        var base = url.hasSuffix("/") ? String(url.dropLast()) : url
-        if base.hasSuffix("/v1") { base = String(base.dropLast(3)) }
-        let probe = HTTPClient(retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.5, maxDelay: 2), connectTimeout: 5)
-        let models = try await probe.send(HTTPRequest(url: base + "/v1/models", timeout: timeout)).requireSuccess().json()
-        let ids = (models["data"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
-        var version: String?
-        for path in ["/version", "/get_server_info"] {
-            if let response = try? await HTTPClient(retry: .none).send(HTTPRequest(url: base + path, timeout: timeout)),
-               response.status == 200, let v = (try? response.json())?["version"]?.stringValue {
-                version = v
-                break
-            }
-        }
-        return EndpointDescription(baseURL: base, models: ids, version: version)
-    }
-
     /// The engine over a server: requests through the multi client and the request cache.
     /// vLLM and endpoints tokenize through `/tokenize`; pass `tokenizer: .local(...)` for SGLang
     /// (the model's tokenizer.json at the locked revision).
     public static func completionsEngine(client: OpenAIServerClient, identity: EngineIdentity, servedModel: String,
                                          engine: EngineSpec, seed: Int, tokenizer: OpenAICompletionsEngine.TokenizerSource = .remote,
-                                         maxLength: Int? = nil, progress: ProgressReporter? = nil) -> OpenAICompletionsEngine {
+                                         maxLength: ContextLength, progress: ProgressReporter? = nil) -> OpenAICompletionsEngine {
         let configuration = OpenAICompletionsEngine.Configuration(
             baseURL: client.baseURL, model: servedModel, batchSize: engine.batchSize ?? 8,
             concurrency: engine.concurrency ?? CurlMultiClient.defaultMaxInFlight,
-            maxLength: maxLength ?? engine.maxModelLength ?? 2048, seed: seed, timeout: client.requestTimeout)
+            maxLength: maxLength.tokens, seed: seed, timeout: client.requestTimeout)
         return OpenAICompletionsEngine(configuration: configuration, identity: identity, tokenizer: tokenizer,
                                        client: client, progress: progress)
     }
 
-    /// A request cache for `identity`, or nil when `root` is nil (`--no-cache`).
-    public static func cache(root: URL?, identity: EngineIdentity) throws -> RequestCache? {
-        try root.map { try RequestCache(root: $0, scope: RequestCacheScope(model: identity.model, engine: "\(identity.kind) \(identity.version)")) }
+    /// A request cache for `identity`, or nil when `root` is nil (`--no-cache`). `names` are what
+    /// `cache info` shows and `cache clear --model` accepts for it (binding name, id as written...).
+    public static func cache(root: URL?, identity: EngineIdentity, names: [String] = []) throws -> RequestCache? {
+        try root.map { try RequestCache(root: $0, scope: scope(identity: identity, names: names)) }
+    }
+
+    /// The cache scope of an engine: the model at what pins it (`id@<commit>` for a Hub model,
+    /// `path@sha256:<content hash>` for a local folder or file) and the engine's identity (kind,
+    /// image digest, server version).
+    public static func scope(identity: EngineIdentity, names: [String] = []) -> RequestCacheScope {
+        RequestCacheScope(model: identity.model, engine: "\(identity.kind) \(identity.version)", names: names)
+    }
+
+    /// The names a user may write for a model: its binding name, its id as written, the path a
+    /// local one resolves to, the name the server serves it under.
+    public static func cacheNames(model: ModelSpec, resolvedPath: String?, served: String) -> [String] {
+        var names = [model.key, model.id]
+        if let resolvedPath { names.append(resolvedPath) }
+        names.append(served)
+        return names
     }
 }
 
@@ -60,16 +44,16 @@ extension ServerSession {
     /// Starts the server for `model` and returns an engine over it whose failures name the server's
     /// exit status and log tail when it died. Call `stop()` when the model's tasks are done.
     public func startEngine(model: ModelSpec, pins: ServerLaunchPins, seed: Int,
-                            tokenizer: OpenAICompletionsEngine.TokenizerSource? = nil,
+                            tokenizer: OpenAICompletionsEngine.TokenizerSource? = nil, names: [String] = [],
                             progress: ProgressReporter? = nil) async throws -> (engine: any LanguageModelEngine, server: RunningServer) {
         if engine.kind == .sglang, tokenizer == nil {
             // SGLang has no /tokenize: loglikelihoods need the model's own tokenizer.
             throw ServerStartError.tokenizerRequired(engine: engine.key)
         }
-        let server = try await start(model: model, pins: pins, seed: seed)
+        let server = try await start(model: model, pins: pins, seed: seed, names: names)
         let source = tokenizer ?? .remote
         let inner = ServerEngines.completionsEngine(client: server.client, identity: server.identity, servedModel: server.command.servedModel,
-                                                    engine: engine, seed: seed, tokenizer: source, progress: progress)
+                                                    engine: engine, seed: seed, tokenizer: source, maxLength: server.maxLength, progress: progress)
         return (SessionEngine(inner: inner, session: self), server)
     }
 }
@@ -94,4 +78,25 @@ struct SessionEngine: LanguageModelEngine {
     func generate(_ requests: [GenerationRequest]) async throws -> [GenerationResult] {
         try await explained { try await inner.generate(requests) }
     }
+}
+
+/// `ARENA_RETRY_BUDGET`: seconds one server request may spend waiting between its retries
+/// (default 60, `RetryPolicy.server`).
+public enum ServerRetryBudget {
+    public static let environmentVariable = "ARENA_RETRY_BUDGET"
+
+    /// `policy` with the variable's budget when it is set; a value that is not a number >= 0 is an error.
+    public static func apply(to policy: RetryPolicy, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RetryPolicy {
+        guard let text = environment[environmentVariable]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return policy }
+        guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else { throw ServerRetryBudgetError(value: text) }
+        var changed = policy
+        changed.budget = seconds
+        changed.maxAttempts = .max
+        return changed
+    }
+}
+
+public struct ServerRetryBudgetError: Error, CustomStringConvertible, Equatable {
+    public let value: String
+    public var description: String { "\(ServerRetryBudget.environmentVariable)='\(value)' is not a number of seconds >= 0" }
 }

@@ -22,7 +22,7 @@ public struct ServerSessionOptions: Sendable {
 
     public init(logDirectory: URL, cacheRoot: URL? = RequestCache.defaultRoot(), huggingFaceCache: URL? = nil,
                 startupTimeout: Double = 1800, stopGrace: Double = 30, requestTimeout: Double = 600,
-                retry: RetryPolicy = RetryPolicy(maxAttempts: 5, baseDelay: 0.5, maxDelay: 30),
+                retry: RetryPolicy = .server,
                 allowHardwareMismatch: Bool = false, environment: [String: String] = [:], pollInterval: Double = 0.5,
                 log: (@Sendable (String) -> Void)? = nil) {
         self.logDirectory = logDirectory
@@ -49,6 +49,10 @@ public struct RunningServer: Sendable {
     public let version: String
     /// Model ids /v1/models lists.
     public let servedModels: [String]
+    /// What the server reported about itself once it served the model.
+    public let report: ServerReport
+    /// The longest token sequence the run sends (`ServerContext.resolve`).
+    public let maxLength: ContextLength
     public let identity: EngineIdentity
     public let client: OpenAIServerClient
     public let logURL: URL
@@ -101,8 +105,10 @@ public final class ServerSession: @unchecked Sendable {
         return env
     }
 
-    /// Checks the hardware, starts the server, waits until it serves the model, and records its version.
-    public func start(model: ModelSpec, pins: ServerLaunchPins, seed: Int, port: Int? = nil) async throws -> RunningServer {
+    /// Checks the hardware, starts the server, waits until it serves the model, and records its
+    /// version and context length. `names` are the model's names for the request cache
+    /// (`cache clear --model`).
+    public func start(model: ModelSpec, pins: ServerLaunchPins, seed: Int, port: Int? = nil, names: [String] = []) async throws -> RunningServer {
         stop()
         let env = environment
         var hardware: HardwareReport?
@@ -130,18 +136,21 @@ public final class ServerSession: @unchecked Sendable {
         }
         do {
             let baseURL = "http://127.0.0.1:\(chosenPort)"
-            let served = try await waitUntilServing(process: process, baseURL: baseURL, model: model.id)
-            let version = await reportedVersion(baseURL: baseURL) ?? pins.imageDigest ?? "unknown"
+            let served = try await waitUntilServing(process: process, baseURL: baseURL, model: command.servedModel)
+            let report = try await ServerReport.read(baseURL)
+            let entry = try report.entry(serving: command.servedModel, model: model.key, engine: engine.key, explicit: model.servedName != nil)
+            let maxLength = try ServerContext.resolve(reported: report.contextLength(of: entry), configured: engine.maxModelLength, engine: engine.key)
+            let version = report.version ?? pins.imageDigest ?? "unknown"
             let engineVersion = [engine.image.map { _ in pins.imageDigest ?? "" } ?? "", version].filter { !$0.isEmpty }.joined(separator: " ")
             let identity = EngineIdentity(kind: engine.kind.rawValue, version: engineVersion, model: "\(model.id)@\(pins.modelCommit)")
-            let cache = try options.cacheRoot.map {
-                try RequestCache(root: $0, scope: RequestCacheScope(model: identity.model, engine: "\(identity.kind) \(identity.version)"))
-            }
-            let multi = CurlMultiClient(maxInFlight: engine.concurrency ?? CurlMultiClient.defaultMaxInFlight, retry: options.retry, log: options.log)
+            let cache = try ServerEngines.cache(root: options.cacheRoot, identity: identity, names: names + [model.id, command.servedModel])
+            // A server whose process has exited is not waited for: its failures are final.
+            let multi = CurlMultiClient(maxInFlight: engine.concurrency ?? CurlMultiClient.defaultMaxInFlight, retry: options.retry,
+                                        log: options.log, stopRetrying: { [weak process] in process.map { $0.exitCode != nil } ?? true })
             let client = OpenAIServerClient(baseURL: baseURL, multi: multi, cache: cache, requestTimeout: options.requestTimeout)
-            options.log?("\(engine.kind.rawValue) \(version) serving \(served.joined(separator: ", ")) at \(baseURL)")
-            return RunningServer(command: command, baseURL: baseURL, version: version, servedModels: served, identity: identity,
-                                 client: client, logURL: logURL, hardware: hardware, processID: process.pid)
+            options.log?("\(engine.kind.rawValue) \(version) serving \(served.joined(separator: ", ")) at \(baseURL); context \(maxLength.tokens) tokens (\(maxLength.source))")
+            return RunningServer(command: command, baseURL: baseURL, version: version, servedModels: served, report: report, maxLength: maxLength,
+                                 identity: identity, client: client, logURL: logURL, hardware: hardware, processID: process.pid)
         } catch {
             stop()
             throw error
@@ -167,18 +176,6 @@ public final class ServerSession: @unchecked Sendable {
             }
             try await Task.sleep(nanoseconds: UInt64(options.pollInterval * 1e9))
         }
-    }
-
-    /// vLLM: GET /version; SGLang: /get_server_info's `version`.
-    private func reportedVersion(baseURL: String) async -> String? {
-        let probe = HTTPClient(retry: .none, connectTimeout: 2)
-        for path in ["/version", "/get_server_info"] {
-            if let response = try? await probe.send(HTTPRequest(url: baseURL + path, timeout: 5)), response.status == 200,
-               let version = (try? response.json())?["version"]?.stringValue {
-                return version
-            }
-        }
-        return nil
     }
 
     /// Explains a request failure: when the server has exited, the error names its status and log tail.
