@@ -156,7 +156,10 @@ public struct ExperimentRunner: Sendable {
     static func facts(lockfile: Lockfile) -> [(String, String)] {
         var facts: [(String, String)] = [("experiment file", "\(lockfile.experiment.file) sha256:\(lockfile.experiment.sha256.prefix(16))")]
         if let git = lockfile.git {
-            facts.append(("git commit", (git.head ?? "none") + (git.dirty ? " (dirty: \(git.dirtyPaths.count) paths)" : "")))
+            var changes: [String] = []
+            if git.dirty { changes.append("changed: " + git.dirtyPaths.joined(separator: ", ")) }
+            if git.otherDirtyCount > 0 { changes.append("\(git.otherDirtyCount) other path\(git.otherDirtyCount == 1 ? "" : "s") changed") }
+            facts.append(("git commit", (git.head ?? "none") + (changes.isEmpty ? "" : " (" + changes.joined(separator: "; ") + ")")))
             if let branch = git.branch { facts.append(("branch", branch)) }
         }
         for engine in lockfile.engines {
