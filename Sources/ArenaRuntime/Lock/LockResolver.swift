@@ -76,7 +76,10 @@ public struct LockResolver: Sendable {
             }
         }
         for name in taskNames.sorted() {
-            let entry = TaskDatasetTable.entry(for: name)
+            // The task's own Hub dataset only where some run reads it; a task run only on a
+            // `dataset(...)` names no Hub dataset (its files are under dataset.<key>).
+            let readsItsOwnData = plan.runs.contains { $0.tasks.contains { $0.name == name && $0.dataset == nil } }
+            let entry = readsItsOwnData ? TaskDatasetTable.entry(for: name) : nil
             let catalog = try taskCatalog(name)
             lock.tasks.append(LockedTask(name: name, version: catalog?.version, promptHash: catalog?.contentHash,
                                          dataset: entry?.id, datasetConfig: entry?.config))
