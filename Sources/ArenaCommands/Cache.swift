@@ -23,10 +23,12 @@ extension ArenaScriptCommand {
             @OptionGroup var location: Location
 
             func run() async throws {
-                let scopes = try RequestCache.scopes(root: location.root)
-                print("\(location.root.path): \(scopes.count) model/engine scope(s)")
-                for entry in scopes {
-                    print("  \(entry.scope.model)  \(entry.scope.engine)  \(entry.records) responses  \(entry.bytes) bytes")
+                try await ExitStatus.running {
+                    let scopes = try RequestCache.scopes(root: location.root)
+                    print("\(location.root.path): \(scopes.count) model/engine scope(s)")
+                    for entry in scopes {
+                        print("  \(entry.scope.model)  \(entry.scope.engine)  \(entry.records) responses  \(entry.bytes) bytes")
+                    }
                 }
             }
         }
@@ -38,8 +40,10 @@ extension ArenaScriptCommand {
             var model: String?
 
             func run() async throws {
-                let removed = try RequestCache.clear(root: location.root, modelPrefix: model)
-                print("removed \(removed) model/engine scope(s) from \(location.root.path)")
+                try await ExitStatus.running {
+                    let removed = try RequestCache.clear(root: location.root, modelPrefix: model)
+                    print("removed \(removed) model/engine scope(s) from \(location.root.path)")
+                }
             }
         }
     }

@@ -26,26 +26,24 @@ extension ArenaScriptCommand {
         @Option(help: "Seed sent with every request.") var seed: Int = 1234
 
         func run() async throws {
-            let items = try RequestFile.parse(try Data(contentsOf: URL(fileURLWithPath: input)), path: input)
-            let description = try await ServerEngines.describeEndpoint(url)
-            guard description.models.contains(model) else {
-                throw QueryError(description: "\(HTTPClient.redact(url)) serves \(description.models), not '\(model)'")
+            try await ExitStatus.running {
+                let items = try RequestFile.parse(try Data(contentsOf: URL(fileURLWithPath: input)), path: input)
+                let description = try await ServerEngines.describeEndpoint(url)
+                guard description.models.contains(model) else {
+                    throw CommandFailure(description: "\(HTTPClient.redact(url)) serves \(description.models), not '\(model)'")
+                }
+                let identity = EngineIdentity(kind: "endpoint", version: description.version ?? "unknown", model: "\(model)@\(revision)")
+                let root = noCache ? nil : (cacheDirectory.map { URL(fileURLWithPath: $0) } ?? RequestCache.defaultRoot())
+                let multi = CurlMultiClient(maxInFlight: concurrency, log: { Console.error("arena-script: " + $0) })
+                let client = OpenAIServerClient(baseURL: description.baseURL, multi: multi, cache: try ServerEngines.cache(root: root, identity: identity))
+                let spec = EngineSpec(key: "endpoint", kind: .endpoint, url: url, concurrency: concurrency, batchSize: batchSize)
+                let engine = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: model, engine: spec,
+                                                             seed: seed, maxLength: maxLength)
+                let results = try await RequestFile.run(items, on: engine)
+                try RequestFile.write(results, to: URL(fileURLWithPath: output))
+                let counts = client.counts
+                Console.error("arena-script: \(items.count) requests; \(counts.cached) server requests answered from the cache, \(counts.sent) sent")
             }
-            let identity = EngineIdentity(kind: "endpoint", version: description.version ?? "unknown", model: "\(model)@\(revision)")
-            let root = noCache ? nil : (cacheDirectory.map { URL(fileURLWithPath: $0) } ?? RequestCache.defaultRoot())
-            let multi = CurlMultiClient(maxInFlight: concurrency, log: { Console.error("arena-script: " + $0) })
-            let client = OpenAIServerClient(baseURL: description.baseURL, multi: multi, cache: try ServerEngines.cache(root: root, identity: identity))
-            let spec = EngineSpec(key: "endpoint", kind: .endpoint, url: url, concurrency: concurrency, batchSize: batchSize)
-            let engine = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: model, engine: spec,
-                                                         seed: seed, maxLength: maxLength)
-            let results = try await RequestFile.run(items, on: engine)
-            try RequestFile.write(results, to: URL(fileURLWithPath: output))
-            let counts = client.counts
-            Console.error("arena-script: \(items.count) requests; \(counts.cached) server requests answered from the cache, \(counts.sent) sent")
         }
     }
-}
-
-struct QueryError: Error, CustomStringConvertible {
-    let description: String
 }
