@@ -65,4 +65,41 @@ import Testing
             #expect(parsed[task]?["test"]?.intValue == scored, "\(task): the configs' files hold the documents scored")
         }
     }
+
+    @Test func aHubDatasetIsNamedWithItsCommitAndAReplacementHubDatasetReplacesTheTasks() throws {
+        let config = TaskCatalog.canonicalDescription(try TaskCatalog.task(named: "gsm8k"))
+        #expect(config["dataset_path"]?.stringValue == "openai/gsm8k")
+        let commit = String(repeating: "c", count: 40)
+        let own = TaskDataOrigin.of(["test": .hub(id: "openai/gsm8k", revision: commit, config: "main")], files: [:], root: URL(fileURLWithPath: "/r"))
+        let applied = own.applied(to: config)
+        #expect(applied["dataset_path"]?.stringValue == "openai/gsm8k")
+        #expect(applied["dataset_name"]?.stringValue == "main")
+        #expect(applied["dataset_kwargs"]?["revision"]?.stringValue == commit)
+        #expect(applied["data_files_sha256"] == nil)
+        let replaced = TaskDataOrigin.hub(id: "acme/held-out-math", config: nil, revision: commit).applied(to: config)
+        #expect(replaced["dataset_path"]?.stringValue == "acme/held-out-math")
+        #expect(replaced["dataset_name"] == .null)
+        // Everything else of the task's configuration stays.
+        var rest = replaced.objectValue ?? [:], original = config.objectValue ?? [:]
+        for key in ["dataset_path", "dataset_name", "dataset_kwargs"] { rest[key] = nil; original[key] = nil }
+        #expect(rest == original)
+    }
+
+    @Test func localFilesAreNamedRelativeToTheRootWithTheirBuilder() {
+        let root = URL(fileURLWithPath: "/repo")
+        let files: [String: [DataFileRecord]] = [
+            "test": [DataFileRecord(path: "/repo/data/a.csv", sha256: "a", size: 1), DataFileRecord(path: "/repo/data/b.csv", sha256: "b", size: 1)],
+            "train": [DataFileRecord(path: "/elsewhere/train.csv", sha256: "t", size: 1)],
+        ]
+        let origin = TaskDataOrigin.of(["test": .local(path: "/repo/data"), "train": .local(path: "/elsewhere/train.csv")], files: files, root: root)
+        let applied = origin.applied(to: .object(["task": .string("arc_easy"), "dataset_path": .string("allenai/ai2_arc")]))
+        #expect(applied["dataset_path"]?.stringValue == "csv")
+        #expect(applied["dataset_kwargs"]?["data_files"]?["test"] == .array([.string("data/a.csv"), .string("data/b.csv")]))
+        #expect(applied["dataset_kwargs"]?["data_files"]?["train"]?.stringValue == "/elsewhere/train.csv")
+        #expect(applied["data_files_sha256"]?["test"] == .array([.string("a"), .string("b")]))
+        #expect(applied["task"]?.stringValue == "arc_easy")
+        #expect(TaskDataOrigin.builder(forFile: "x.parquet") == "parquet")
+        #expect(TaskDataOrigin.builder(forFile: "x.jsonl") == "json")
+        #expect(TaskDataOrigin.builder(forFile: "x.json") == "json")
+    }
 }
