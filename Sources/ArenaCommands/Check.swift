@@ -27,7 +27,7 @@ extension ArenaScriptCommand {
                 let useColour = colour ?? (isatty(STDERR_FILENO) == 1)
                 let outcome = ExperimentCheck.run(paths: files, colour: useColour, warningsAsErrors: warningsAsErrors)
                 if !outcome.output.isEmpty { Console.error(outcome.output) }
-                if outcome.failed { throw VerdictFailure() }
+                if outcome.failed { throw VerdictFailure.failed }
             }
         }
     }

@@ -9,9 +9,12 @@ extension ArenaScriptCommand {
             abstract: "Paired per-document comparison of two models' results.",
             discussion: """
                 With two bundles, compares a model of each (by default each bundle's first model); with \
-                one bundle, two of its models (by default the first two). For every task and metric: \
-                both values, the difference, a paired bootstrap 95% CI, McNemar's exact p for 0/1 \
-                metrics, and per-document agreement (docs/statistics.md).
+                one bundle, two of its models (by default the first two). For every task and metric, over \
+                the documents both scored: both means, the difference, a paired bootstrap 95% CI, McNemar's \
+                exact p for 0/1 metrics, per-document agreement and n; documents only one side scored are \
+                counted as unpaired (docs/statistics.md). Runs whose few-shot count, limit, seed, \
+                generation settings, data (sha256) or task definition differ are refused, naming every \
+                difference, unless --allow-different-settings is given.
                 """
         )
 
@@ -26,6 +29,10 @@ extension ArenaScriptCommand {
 
         @Option(help: "Candidate model key.")
         var candidate: String?
+
+        @Flag(name: .customLong("allow-different-settings"),
+              help: "Compare runs whose settings (few-shot, limit, seed, generation, data, task definition) differ, saying so.")
+        var allowDifferentSettings = false
 
         @Flag(help: "Print JSON.")
         var json = false
@@ -43,7 +50,7 @@ extension ArenaScriptCommand {
                 let b = try second.map { try BundleReader.read(URL(fileURLWithPath: $0)) }
                 let (base, cand) = try BundleDiff.sides(first: a, firstLabel: first, second: b, secondLabel: second,
                                                         baselineModel: baseline, candidateModel: candidate)
-                let diff = BundleDiff(baseline: base, candidate: cand)
+                let diff = try BundleDiff(baseline: base, candidate: cand, allowDifferentSettings: allowDifferentSettings)
                 if json {
                     print(DiffRenderer.json(diff).serialized())
                 } else if markdown {

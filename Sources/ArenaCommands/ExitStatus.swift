@@ -11,6 +11,8 @@ public enum ExitStatus {
     public static let failed: Int32 = 1
     /// Could not run: unreadable or invalid input, a resolution, network, engine or server failure.
     public static let error: Int32 = 2
+    /// `run`: no expectation failed, but an `expect ... with confidence` was inconclusive.
+    public static let inconclusive: Int32 = 3
     /// A usage error: unknown option, missing or malformed argument, flags that exclude each other
     /// (ArgumentParser's `EX_USAGE`).
     public static let usage: Int32 = 64
@@ -20,7 +22,7 @@ public enum ExitStatus {
         switch error {
         case let exit as ExitCode: return exit.rawValue
         case is ValidationError: return usage
-        case is VerdictFailure: return failed
+        case let verdict as VerdictFailure: return verdict == .inconclusive ? inconclusive : failed
         case let lock as LockError:
             if case .wouldChange = lock { return failed }
             return ExitStatus.error
@@ -49,8 +51,12 @@ public enum ExitStatus {
     }
 }
 
-/// The verb ran and its answer is no; what it found has been printed already.
-struct VerdictFailure: Error {}
+/// The verb ran and its answer is no (or, for a confidence gate, not known); what it found has
+/// been printed already.
+enum VerdictFailure: Error, Equatable {
+    case failed
+    case inconclusive
+}
 
 /// A failure described by the verb in its own words; it exits as `ExitStatus.error`.
 struct CommandFailure: Error, CustomStringConvertible {

@@ -22,7 +22,7 @@ extension ArenaScriptCommand {
         @Flag(name: .customLong("no-cache"), help: "Neither read nor write the request cache.") var noCache = false
         @Option(help: "Requests in flight at once.") var concurrency: Int = 64
         @Option(name: .customLong("batch-size"), help: "Prompts per completions request.") var batchSize: Int = 8
-        @Option(name: .customLong("max-length"), help: "Longest token sequence sent.") var maxLength: Int = 2048
+        @Option(name: .customLong("max-length"), help: "The server's model length; requests are cut from the left to fit it, as lm-eval's local-completions does.") var maxLength: Int = 2048
         @Option(help: "Seed sent with every request.") var seed: Int = 1234
 
         func run() async throws {

@@ -32,7 +32,7 @@ extension ArenaScriptCommand {
                 for difference in report.differences { print("DIFFERS: \(difference)") }
                 guard report.status == .reproduced else {
                     print("\(report.bundle.path): differs (\(report.differences.count) difference(s))")
-                    throw VerdictFailure()
+                    throw VerdictFailure.failed
                 }
                 guard rerun else {
                     print("\(report.bundle.path): reproduced")
@@ -52,7 +52,7 @@ extension ArenaScriptCommand {
                     print("\(verdict.reproduced ? "ok" : "DRIFTED"): \(verdict.model)/\(verdict.task) \(verdict.metric) recorded \(String(format: "%.4f", verdict.recorded)), now \(String(format: "%.4f", verdict.rerun)): \(verdict.detail)")
                 }
                 for missing in comparison.missing { print("DRIFTED: \(missing) was not produced again") }
-                if !comparison.reproduced { throw VerdictFailure() }
+                if !comparison.reproduced { throw VerdictFailure.failed }
                 print("reproduced by re-running")
             }
         }

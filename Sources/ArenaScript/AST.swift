@@ -77,7 +77,8 @@ public enum StmtKind: Sendable, Hashable {
     case forLoop(variable: String, variableRange: SourceRange, sequence: Expr, body: [Stmt])
     case seed(Expr)
     case limit(Expr)
-    case expect(Expr)
+    /// `expect condition [with confidence level]`.
+    case expect(Expr, confidence: Expr?)
     case expression(Expr)
 }
 

@@ -72,10 +72,11 @@ public struct Checker {
         case .limit(let e):
             onlyOnce("limit", statement, topLevel: topLevel)
             checkWholeNumber(e, what: "limit", minimum: 1)
-        case .expect(let e):
+        case .expect(let e, let confidence):
             insideExpect = true
-            expectType(.bool, of: e, what: "'expect'", hint: "compare results, like: expect b.gsm8k.exact_match >= a.gsm8k.exact_match")
+            let typed = expectType(.bool, of: e, what: "'expect'", hint: "compare results, like: expect b.gsm8k.exact_match >= a.gsm8k.exact_match")
             insideExpect = false
+            if let confidence { checkConfidence(of: e, level: confidence, conditionTyped: typed) }
         case .expression(let e):
             let type = typeOf(e)
             if case .call = e.kind {} else if type != .any {

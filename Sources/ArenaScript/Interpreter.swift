@@ -26,6 +26,8 @@ public struct RecordedExpectation: Sendable, Hashable {
     public var range: SourceRange
     public var cell: Int
     public var term: ExpectationTerm
+    /// For `expect ... with confidence C`: the claim about the paired difference it decides.
+    public var claim: PairedClaim? = nil
 }
 
 /// Runs a checked program. Pure: no clock, randomness or I/O; the world is reached only through
@@ -77,9 +79,11 @@ public struct Interpreter {
             output.seed = try wholeNumber(e, minimum: 0, what: "seed")
         case .limit(let e):
             output.limit = try wholeNumber(e, minimum: 1, what: "limit")
-        case .expect(let e):
+        case .expect(let e, let confidence):
             let term = try expectationTerm(e)
-            output.expectations.append(RecordedExpectation(source: source.slice(e.range), range: e.range, cell: cell, term: term))
+            let claim = try confidence.map { c throws(Diagnostic) in try pairedClaim(e, level: c) }
+            let range = SourceRange(from: e.range, to: confidence?.range ?? e.range)
+            output.expectations.append(RecordedExpectation(source: source.slice(range), range: range, cell: cell, term: term, claim: claim))
         case .expression(let e):
             _ = try evaluate(e)
         }

@@ -145,17 +145,37 @@ public struct Parser {
             return Stmt(.binding(name: n, nameRange: nameRange, value: e), SourceRange(from: start, to: e.range))
         case .for:
             return try parseFor()
-        case .seed, .limit, .expect:
+        case .seed, .limit:
             advance()
             let e = try parseExpression()
-            let kind: StmtKind = keyword == .seed ? .seed(e) : keyword == .limit ? .limit(e) : .expect(e)
-            return Stmt(kind, SourceRange(from: start, to: e.range))
+            return Stmt(keyword == .seed ? .seed(e) : .limit(e), SourceRange(from: start, to: e.range))
+        case .expect:
+            advance()
+            let e = try parseExpression()
+            let confidence = try parseConfidenceClause()
+            return Stmt(.expect(e, confidence: confidence), SourceRange(from: start, to: confidence?.range ?? e.range))
         case .in, .and, .or:
             throw unexpected(expected: "a statement")
         case .not, .true, .false:
             let e = try parseExpression()
             return Stmt(.expression(e), e.range)
         }
+    }
+
+    /// `with confidence LEVEL` after an `expect` condition, on the same line. `with` and
+    /// `confidence` are words only here, not keywords.
+    mutating func parseConfidenceClause() throws(Diagnostic) -> Expr? {
+        guard current.kind == .identifier("with"), !current.startsLine else { return nil }
+        advance()
+        guard current.kind == .identifier("confidence"), !current.startsLine else {
+            throw unexpected(expected: "'confidence' after 'with'", hint: "write: expect a.task.metric > b.task.metric with confidence 0.95")
+        }
+        advance()
+        if current.kind == .colon {
+            throw Diagnostic.error("'with confidence' takes its level without ':'", at: current.range,
+                                   hint: "write: with confidence 0.95")
+        }
+        return try parseExpression()
     }
 
     mutating func parseFor() throws(Diagnostic) -> Stmt {

@@ -53,6 +53,19 @@ enum MetricsBench {
         try report("paired bootstrap, n = \(a.count), 1000 resamples", count: 1) {
             try PairedStatistics.bootstrapCI(a: a, b: b, iterations: 1000, seed: 1234).lower
         }
+        try report("paired bootstrap, n = \(a.count), 10000 resamples (compare, expect ... with confidence)", count: 1) {
+            try PairedStatistics.bootstrapCI(a: a, b: b, iterations: 10_000, seed: 1234).lower
+        }
+        // The report's interval of a metric that is not 0/1 (F1 here): the bootstrap of the mean.
+        let f1 = sentences.prefix(1_319).map { sentence in
+            DropMetrics.score(prediction: sentence, golds: [[String(sentence.split(separator: " ").last ?? "")]]).f1
+        }
+        report("metric interval, bootstrap of the mean, n = \(f1.count), 10000 resamples", count: 1) {
+            MetricInterval.of(Array(f1), seed: 1234)?.low ?? .nan
+        }
+        report("metric interval, Wilson, n = \(a.count)", count: 1) {
+            MetricInterval.of(a, seed: 1234)?.low ?? .nan
+        }
     }
 
     private static func report(_ name: String, count: Int, _ body: () throws -> Double) rethrows {

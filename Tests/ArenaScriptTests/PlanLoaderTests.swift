@@ -41,8 +41,11 @@ enum Experiments {
         #expect(plan.runs[0].tasks.first { $0.name == "gsm8k" }?.fewshot == 5)
         #expect(plan.comparisons.map { [$0.baseline, $0.candidate] } == [["base", "tuned"]])
         #expect(plan.tolerance == Tolerance(absolute: 0.02, alpha: 0.05))
-        #expect(plan.expectations.count == 2)
+        #expect(plan.expectations.count == 3)
         #expect(plan.expectations[0].source == "tuned.gsm8k.exact_match >= base.gsm8k.exact_match")
+        #expect(plan.expectations[0].claim == nil)
+        #expect(plan.expectations[2].claim?.description == "tuned.gsm8k.exact_match − base.gsm8k.exact_match > 0")
+        #expect(plan.expectations[2].claim?.confidence == 0.95)
         #expect(plan.warnings.isEmpty)
     }
 
@@ -63,12 +66,13 @@ enum Experiments {
 
     @Test func cellsAreTheTopLevelStatementsWithTheirComments() throws {
         let plan = try PlanLoader.load(path: Experiments.path("finetune_vs_base.arena"))
-        #expect(plan.cells.map(\.kind) == ["experiment", "let", "let", "let", "let", "seed", "limit", "call", "for", "call", "expect", "expect"])
+        #expect(plan.cells.map(\.kind) == ["experiment", "let", "let", "let", "let", "seed", "limit", "call", "for", "call", "expect", "expect", "expect"])
         #expect(plan.cells[0].comment?.hasPrefix("Qwen2.5-3B-Instruct against") == true)
         #expect(plan.cells[4].comment == "The nine tasks of the seed workflow; gsm8k keeps lm-eval's 5-shot default.")
         #expect(plan.cells[8].text == "for m in [base, tuned] {\n    evaluate(m, on: suite, with: server)\n}")
         #expect(plan.runs.map(\.cell) == [8, 8])
-        #expect(plan.expectations.map(\.cell) == [10, 11])
+        #expect(plan.expectations.map(\.cell) == [10, 11, 12])
+        #expect(plan.cells[12].comment?.hasPrefix("... and should beat it on maths by more than noise") == true)
         #expect(plan.cells[10].range.start.line == plan.expectations[0].line)
     }
 

@@ -64,11 +64,15 @@ public struct TaskOutcome: Sendable {
     public var primaryMetric: String
     /// The resolved task configuration, as lm-eval's `configs` entry.
     public var config: JSONValue
-    /// One row per (document, filter) in lm-eval's samples schema, plus `request_hashes`.
+    /// One row per (document, filter) in lm-eval's samples schema, plus `request_hashes` (and
+    /// `truncated_tokens` where `truncation` is known).
     public var samples: [JSONValue]
+    /// Documents cut to fit the model, and the window; nil when not known (lm-eval delegation).
+    public var truncation: TaskTruncation?
 
     public init(model: String, task: String, version: String, nShot: Int, originalCount: Int, effectiveCount: Int,
-                metrics: [String: Double], higherIsBetter: [String: Bool], primaryMetric: String, config: JSONValue, samples: [JSONValue]) {
+                metrics: [String: Double], higherIsBetter: [String: Bool], primaryMetric: String, config: JSONValue, samples: [JSONValue],
+                truncation: TaskTruncation? = nil) {
         self.model = model
         self.task = task
         self.version = version
@@ -80,6 +84,7 @@ public struct TaskOutcome: Sendable {
         self.primaryMetric = primaryMetric
         self.config = config
         self.samples = samples
+        self.truncation = truncation
     }
 
     /// Per-document values of a metric key (`"acc,none"`), by doc_id, from the samples.
@@ -97,17 +102,29 @@ public struct TaskOutcome: Sendable {
     }
 }
 
+/// How an `expect` came out. `inconclusive` is only for `expect ... with confidence`, when the
+/// evidence decides neither way (docs/statistics.md).
+public enum ExpectationVerdict: String, Sendable, Equatable, CaseIterable {
+    case passed, failed, inconclusive
+}
+
 public struct ExpectationResult: Sendable, Equatable {
     public var source: String
     public var line: Int
-    public var passed: Bool
+    public var verdict: ExpectationVerdict
     /// The values that decided it, e.g. `0.410 >= 0.420`.
     public var detail: String
 
-    public init(source: String, line: Int, passed: Bool, detail: String) {
+    public var passed: Bool { verdict == .passed }
+
+    public init(source: String, line: Int, verdict: ExpectationVerdict, detail: String) {
         self.source = source
         self.line = line
-        self.passed = passed
+        self.verdict = verdict
         self.detail = detail
+    }
+
+    public init(source: String, line: Int, passed: Bool, detail: String) {
+        self.init(source: source, line: line, verdict: passed ? .passed : .failed, detail: detail)
     }
 }

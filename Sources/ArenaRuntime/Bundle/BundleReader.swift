@@ -55,12 +55,16 @@ public enum BundleReader {
                     metrics: metrics,
                     higherIsBetter: (doc["higher_is_better"]?[task]?.objectValue ?? [:]).compactMapValues(\.boolValue),
                     primaryMetric: doc["primary_metric"]?[task]?.stringValue ?? metrics.keys.sorted().first ?? "",
-                    config: doc["configs"]?[task] ?? .null, samples: samples))
+                    config: doc["configs"]?[task] ?? .null, samples: samples,
+                    truncation: TaskTruncation(json: doc["truncation"]?[task])))
             }
         }
         let expectations = (try json(BundleLayout.expectations).arrayValue ?? []).map {
+            // Bundles written before `verdict` existed say only `passed`.
             ExpectationResult(source: $0["source"]?.stringValue ?? "", line: $0["line"]?.intValue ?? 0,
-                              passed: $0["passed"]?.boolValue ?? false, detail: $0["detail"]?.stringValue ?? "")
+                              verdict: $0["verdict"]?.stringValue.flatMap(ExpectationVerdict.init(rawValue:))
+                                  ?? (($0["passed"]?.boolValue ?? false) ? .passed : .failed),
+                              detail: $0["detail"]?.stringValue ?? "")
         }
         var logs: [String: String] = [:]
         for model in models { logs[model.key] = try? text(BundleLayout.engineLog(model: model.key)) }

@@ -65,7 +65,8 @@ public struct BundleWriter {
 
     var expectationsJSON: JSONValue {
         .array(contents.expectations.map {
-            .object(["source": .string($0.source), "line": .int($0.line), "passed": .bool($0.passed), "detail": .string($0.detail)])
+            .object(["source": .string($0.source), "line": .int($0.line), "passed": .bool($0.passed), "verdict": .string($0.verdict.rawValue),
+                     "detail": .string($0.detail)])
         })
     }
 

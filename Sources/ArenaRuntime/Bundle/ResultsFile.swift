@@ -10,7 +10,9 @@ public enum ResultsFile {
         var nSamples: [String: JSONValue] = [:]
         var groupSubtasks: [String: JSONValue] = [:]
         var primary: [String: JSONValue] = [:]
+        var truncation: [String: JSONValue] = [:]
         for task in tasks {
+            if let cut = task.truncation { truncation[task.task] = cut.json }
             var entry: [String: JSONValue] = ["alias": .string(task.task)]
             for (key, value) in task.metrics { entry[key] = value.isFinite ? .double(value) : .string("N/A") }
             results[task.task] = .object(entry)
@@ -33,7 +35,7 @@ public enum ResultsFile {
             "torch_seed": .int(seed),
             "fewshot_seed": .int(seed),
         ]
-        return .object([
+        var file: [String: JSONValue] = [
             "results": .object(results),
             "group_subtasks": .object(groupSubtasks),
             "configs": .object(configs),
@@ -47,6 +49,8 @@ public enum ResultsFile {
             "engine": .object(["kind": .string(model.engine.kind), "version": .string(model.engine.version), "model": .string(model.engine.model)]),
             "arena_script_version": .string(ToolVersion.current),
             "primary_metric": .object(primary),
-        ])
+        ]
+        if !truncation.isEmpty { file["truncation"] = .object(truncation) }
+        return .object(file)
     }
 }

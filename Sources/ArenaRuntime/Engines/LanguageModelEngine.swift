@@ -17,10 +17,14 @@ public struct LoglikelihoodResult: Sendable, Hashable {
     public var logprob: Double
     /// True when every continuation token is the argmax at its position.
     public var isGreedy: Bool
+    /// Tokens cut from the start of the context to fit the model (`ContextWindow`); 0 when the
+    /// model saw the whole request.
+    public var truncatedTokens: Int
 
-    public init(logprob: Double, isGreedy: Bool) {
+    public init(logprob: Double, isGreedy: Bool, truncatedTokens: Int = 0) {
         self.logprob = logprob
         self.isGreedy = isGreedy
+        self.truncatedTokens = truncatedTokens
     }
 }
 
@@ -49,7 +53,13 @@ public struct GenerationRequest: Sendable, Hashable {
 
 public struct GenerationResult: Sendable, Hashable {
     public var text: String
-    public init(text: String) { self.text = text }
+    /// Tokens cut from the start of the prompt to leave room for the generation (`ContextWindow`).
+    public var truncatedTokens: Int
+
+    public init(text: String, truncatedTokens: Int = 0) {
+        self.text = text
+        self.truncatedTokens = truncatedTokens
+    }
 }
 
 /// What an engine reports about itself; recorded in the bundle and part of request-cache keys.
@@ -72,6 +82,8 @@ public struct EngineIdentity: Sendable, Hashable, Codable {
 /// The scorer never knows which one it has. Results come back in request order.
 public protocol LanguageModelEngine: Sendable {
     var identity: EngineIdentity { get }
+    /// How requests longer than the model are cut, and the model length they are cut to.
+    var contextWindow: ContextWindow { get }
     func tokenize(_ text: String) async throws -> [Int]
     func detokenize(_ tokens: [Int]) async throws -> String
     func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult]

@@ -116,9 +116,11 @@ public enum ArenaBuiltins {
         parameters: [
             Parameter("baseline", positional: true, modelType, .required, summary: "the reference model"),
             Parameter("candidate", positional: true, modelType, .required, summary: "the model compared against it (a different model; both must be evaluated)"),
+            Parameter("allow_different_settings", .bool,
+                      summary: "pair runs of a task whose few-shot count, limit, generation settings or data differ (a warning says so); default false: such a pair is an error"),
         ],
         returns: .void,
-        summary: "Asks for a paired per-task comparison (candidate minus baseline) in the report.",
+        summary: "Asks for a paired per-task comparison (candidate minus baseline) in the report, on the tasks both are evaluated on.",
         callRule: { args in
             args["baseline"] == args["candidate"] ? [ArgumentProblem("compare needs two different models", parameter: "candidate")] : []
         },
@@ -135,7 +137,7 @@ public enum ArenaBuiltins {
             Parameter("alpha", .number, .defaultValue(.number(0.05)), rule: { v in
                 guard let a = v.numberValue, a > 0, a < 1 else { return ArgumentProblem("must be between 0 and 1, found \(v)") }
                 return nil
-            }, summary: "significance level of the paired test, in (0, 1)"),
+            }, summary: "significance level of the paired test, in (0, 1): for 0/1 metrics McNemar's exact p must be ≥ alpha, for others the (1 − alpha) paired bootstrap CI of the change must hold 0"),
         ],
         returns: .host(TypeName.tolerance),
         summary: "Sets how far a re-run may drift before `verify --rerun` reports it; at most once per experiment.",

@@ -181,11 +181,14 @@ public struct Comparison: Sendable, Equatable, Hashable {
     public var baseline: String
     public var candidate: String
     public var cell: Int
+    /// `allow_different_settings: true`: pair the runs even where their settings differ (a warning says so).
+    public var allowDifferentSettings: Bool
 
-    public init(baseline: String, candidate: String, cell: Int) {
+    public init(baseline: String, candidate: String, cell: Int, allowDifferentSettings: Bool = false) {
         self.baseline = baseline
         self.candidate = candidate
         self.cell = cell
+        self.allowDifferentSettings = allowDifferentSettings
     }
 }
 
@@ -197,13 +200,16 @@ public struct Expectation: Sendable, Equatable, Hashable {
     public var cell: Int
     /// The checked expression with bindings replaced by values; nil only for hand-made plans.
     public var term: ExpectationTerm?
+    /// `with confidence`: the claim about a paired difference that decides it instead of the term.
+    public var claim: PairedClaim?
 
-    public init(source: String, line: Int, column: Int, cell: Int, term: ExpectationTerm? = nil) {
+    public init(source: String, line: Int, column: Int, cell: Int, term: ExpectationTerm? = nil, claim: PairedClaim? = nil) {
         self.source = source
         self.line = line
         self.column = column
         self.cell = cell
         self.term = term
+        self.claim = claim
     }
 
     /// The results the expectation reads (`model.task.metric`), in order of first use.

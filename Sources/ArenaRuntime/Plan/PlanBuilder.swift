@@ -9,6 +9,8 @@ struct PlanBuilder {
     var diagnostics: [Diagnostic] = []
     /// (model key, task) -> the range of the call that planned it.
     var evaluated: [String: [String: SourceRange]] = [:]
+    /// The range of each `compare(...)` call, by its index in `plan.comparisons`.
+    var comparisonRanges: [SourceRange] = []
 
     init(interpretation: Interpretation, path: String, source: String, cells: [NotebookCell]) {
         self.interpretation = interpretation
@@ -43,8 +45,9 @@ struct PlanBuilder {
                                           at: e.range, hint: "evaluate \(r.model) on \(r.task), or expect something that is run"))
             }
             plan.expectations.append(Expectation(source: e.source, line: e.range.start.line, column: e.range.start.column,
-                                                 cell: e.cell, term: e.term))
+                                                 cell: e.cell, term: e.term, claim: e.claim))
         }
+        checkPairedSettings()
         warnAboutUnused()
         if plan.runs.isEmpty {
             diagnostics.append(.warning("the experiment evaluates nothing", at: .zero, hint: "add evaluate(model, on: tasks, with: engine)"))
@@ -88,7 +91,7 @@ struct PlanBuilder {
         }
     }
 
-    private func rangeOfCell(_ cell: Int) -> SourceRange {
+    func rangeOfCell(_ cell: Int) -> SourceRange {
         plan.cells.indices.contains(cell) ? plan.cells[cell].range : .zero
     }
 
@@ -178,7 +181,9 @@ struct PlanBuilder {
 
     private mutating func addComparison(_ event: HostEvent) {
         guard case .record(let payload) = event.payload, let a = payload["baseline"]?.hostValue, let b = payload["candidate"]?.hostValue else { return }
-        plan.comparisons.append(Comparison(baseline: interpretation.name(of: a), candidate: interpretation.name(of: b), cell: event.cell))
+        plan.comparisons.append(Comparison(baseline: interpretation.name(of: a), candidate: interpretation.name(of: b), cell: event.cell,
+                                           allowDifferentSettings: payload["allow_different_settings"]?.boolValue ?? false))
+        comparisonRanges.append(event.range)
     }
 
     private mutating func setTolerance(_ event: HostEvent) {

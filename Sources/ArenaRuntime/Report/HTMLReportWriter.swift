@@ -28,6 +28,7 @@ public enum HTMLReportWriter {
         img { max-width: 100%; height: auto; border: 1px solid #e9ecef; }
         .pass { color: #2b8a3e; font-weight: bold; }
         .fail { color: #c92a2a; font-weight: bold; }
+        .inconclusive { color: #e67700; font-weight: bold; }
         .warning { background: #fff9db; border-left: 4px solid #fab005; padding: .4rem .8rem; }
         </style>
         </head>
@@ -68,8 +69,13 @@ public enum HTMLReportWriter {
         case let .chart(caption, path):
             let data = Data(try chartData(path)).base64EncodedString()
             return "<figure><img alt=\"\(escape(caption))\" src=\"data:image/png;base64,\(data)\"><figcaption>\(escape(caption))</figcaption></figure>\n"
-        case let .expectation(text, passed, detail):
-            return "<p><span class=\"\(passed ? "pass" : "fail")\">\(passed ? "✔ passed" : "✘ failed")</span> <code>expect \(escape(text))</code> — \(escape(detail))</p>\n"
+        case let .expectation(text, verdict, detail):
+            let (style, label) = switch verdict {
+            case .passed: ("pass", "✔ passed")
+            case .failed: ("fail", "✘ failed")
+            case .inconclusive: ("inconclusive", "? inconclusive")
+            }
+            return "<p><span class=\"\(style)\">\(label)</span> <code>expect \(escape(text))</code> — \(escape(detail))</p>\n"
         case let .warning(text):
             return "<p class=\"warning\">\(escape(text))</p>\n"
         case let .note(text):

@@ -17,8 +17,13 @@ public enum MarkdownReportWriter {
         switch output {
         case let .table(table): return render(table)
         case let .chart(caption, path): return "![\(escapeInline(caption))](\(path))\n"
-        case let .expectation(text, passed, detail):
-            return "\(passed ? "✅ **passed**" : "❌ **failed**"): `expect \(text)` — \(escapeInline(detail))\n"
+        case let .expectation(text, verdict, detail):
+            let label = switch verdict {
+            case .passed: "✅ **passed**"
+            case .failed: "❌ **failed**"
+            case .inconclusive: "❔ **inconclusive**"
+            }
+            return "\(label): `expect \(text)` — \(escapeInline(detail))\n"
         case let .warning(text): return "> ⚠️ \(escapeInline(text))\n"
         case let .note(text): return "\(escapeInline(text))\n"
         }

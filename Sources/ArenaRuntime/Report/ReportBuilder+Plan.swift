@@ -19,7 +19,8 @@ extension ReportBuilder {
             warnings: plan.warnings.map { warning in
                 (plan.cells.last { $0.range.start.line <= warning.range.start.line }?.index ?? 0, warning.message)
             },
-            facts: facts)
+            facts: facts,
+            seed: PairedComparison.seed(experiment: plan.seed))
     }
 }
 

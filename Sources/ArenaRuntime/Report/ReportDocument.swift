@@ -35,7 +35,7 @@ public enum CellOutput: Sendable, Equatable {
     case table(ReportTable)
     /// A chart: caption and the PNG's path relative to the bundle root.
     case chart(caption: String, path: String)
-    case expectation(text: String, passed: Bool, detail: String)
+    case expectation(text: String, verdict: ExpectationVerdict, detail: String)
     case warning(String)
     case note(String)
 }

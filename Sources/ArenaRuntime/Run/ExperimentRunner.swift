@@ -22,7 +22,8 @@ public struct ExperimentRunner: Sendable {
     public struct Outcome: Sendable {
         public var bundle: URL
         public var expectations: [ExpectationResult]
-        public var failedExpectations: Int { expectations.filter { !$0.passed }.count }
+        public var failedExpectations: Int { expectations.filter { $0.verdict == .failed }.count }
+        public var inconclusiveExpectations: Int { expectations.filter { $0.verdict == .inconclusive }.count }
     }
 
     public var lockService: LockService
@@ -102,7 +103,11 @@ public struct ExperimentRunner: Sendable {
                         let taskStart = Date()
                         let score = try await TaskScorer(engine: handle.engine).score(task: task.definition, documents: task.documents, options: task.options)
                         log("[\(model.key)] \(task.definition.name): \(score.effectiveCount) documents in \(String(format: "%.1f", Date().timeIntervalSince(taskStart))) s")
-                        outcomes.append(score.outcome(model: model.key, task: task.definition))
+                        let outcome = score.outcome(model: model.key, task: task.definition)
+                        if let warning = outcome.truncation?.warning(model: model.key, task: outcome.task, of: outcome.effectiveCount) {
+                            log("warning: \(warning)")
+                        }
+                        outcomes.append(outcome)
                     }
                 }
             } catch {
@@ -123,7 +128,7 @@ public struct ExperimentRunner: Sendable {
         }
 
         let expectations = pinned.expectations.map { expectation in
-            Self.evaluate(expectation, outcomes: outcomes)
+            Self.evaluate(expectation, outcomes: outcomes, seed: pinned.seed)
         }
         let contents = BundleContents(
             experiment: pinned.name, experimentSource: pinned.source, lockfileText: lockText, models: models, tasks: outcomes,
@@ -144,7 +149,10 @@ public struct ExperimentRunner: Sendable {
         return Outcome(bundle: directory, expectations: expectations)
     }
 
-    static func evaluate(_ expectation: Expectation, outcomes: [TaskOutcome]) -> ExpectationResult {
+    static func evaluate(_ expectation: Expectation, outcomes: [TaskOutcome], seed: Int) -> ExpectationResult {
+        if let claim = expectation.claim {
+            return evaluate(claim, source: expectation.source, line: expectation.line, outcomes: outcomes, seed: seed)
+        }
         func value(_ reference: ResultReference) -> Double? {
             guard let key = TaskSignatures.lmEvalKey(task: reference.task, metric: reference.metric) else { return nil }
             return outcomes.first { $0.model == reference.model && $0.task == reference.task }?.metrics[key]
@@ -196,7 +204,7 @@ extension ExperimentRunner {
         let outcome = try await runner.run(path: lock.experiment.file,
                                            options: .init(locked: true, offline: true, noGit: lock.git == nil, resultsRoot: scratch))
         return RerunComparison(recorded: try BundleReader.read(bundle), rerun: try BundleReader.read(outcome.bundle),
-                               tolerance: lock.experiment.tolerance)
+                               tolerance: lock.experiment.tolerance, seed: lock.experiment.seed)
     }
 }
 

@@ -9,6 +9,7 @@ struct ProgressReportingEngine: LanguageModelEngine {
     var minimumSlice = 16
 
     var identity: EngineIdentity { inner.identity }
+    var contextWindow: ContextWindow { inner.contextWindow }
 
     func tokenize(_ text: String) async throws -> [Int] { try await inner.tokenize(text) }
     func detokenize(_ tokens: [Int]) async throws -> String { try await inner.detokenize(tokens) }

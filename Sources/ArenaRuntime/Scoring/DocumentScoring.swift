@@ -3,7 +3,8 @@ enum DocumentScoring {
     /// gsm8k's `regexes_to_ignore`, compiled once.
     static let gsm8kRegexes = Result { try ExactMatch.gsm8kRegexesToIgnore.map { try PythonRegex($0) } }
 
-    static func records(task: TaskDefinition, document: PreparedDocument, responses: [ModelResponse]) throws -> [SampleRecord] {
+    static func records(task: TaskDefinition, document: PreparedDocument, responses: [ModelResponse],
+                        truncatedTokens: [Int]? = nil) throws -> [SampleRecord] {
         let target = try task.docToTarget(document.doc)
         let targetJSON: JSONValue
         switch target {
@@ -12,7 +13,8 @@ enum DocumentScoring {
         }
         func record(_ filter: String, _ filtered: String?, _ values: [String: Double]) -> SampleRecord {
             SampleRecord(docID: document.docID, doc: document.doc, target: targetJSON, requests: document.requests,
-                         responses: responses, filter: filter, filteredResponse: filtered, metrics: values)
+                         responses: responses, filter: filter, filteredResponse: filtered, metrics: values,
+                         truncatedTokens: truncatedTokens)
         }
         switch task.scoring {
         case .multipleChoiceAccNorm, .multipleChoiceAcc, .truthfulQAMC2:

@@ -30,6 +30,9 @@ public struct SampleRecord: Sendable, Equatable {
     public var filteredResponse: String?
     /// Per-document metric values, by metric name.
     public var metrics: [String: Double]
+    /// Per request, the tokens cut from the start of its context to fit the model (0: the model
+    /// saw it all); nil when the engine's answers did not say (responses imported or re-scored).
+    public var truncatedTokens: [Int]? = nil
 
     /// The sample as a JSON object in lm-eval's field names.
     public var json: JSONValue {
@@ -48,6 +51,7 @@ public struct SampleRecord: Sendable, Equatable {
             fields["filtered_resps"] = .array(responses.map(\.json))
         }
         for (name, value) in metrics { fields[name] = .double(value) }
+        if let truncatedTokens { fields[TaskTruncation.sampleField] = .array(truncatedTokens.map { .int($0) }) }
         return .object(fields)
     }
 }
@@ -82,6 +86,8 @@ public struct TaskScore: Sendable, Equatable {
     public var samples: [SampleRecord]
     /// Aggregates keyed as lm-eval keys them: `"acc,none"`, `"acc_stderr,none"`, ...
     public var metrics: [String: AggregateValue]
+    /// The engine's window the requests were fitted into; nil when not known (lm-eval delegation).
+    public var contextWindow: ContextWindow? = nil
 
     /// lm-eval's `results[<task>]` row: `alias` plus every aggregate.
     public var resultsJSON: JSONValue {

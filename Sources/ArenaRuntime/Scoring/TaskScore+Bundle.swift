@@ -13,17 +13,20 @@ extension TaskScore {
             config = .object(fields)
         }
         let primary = "\(definition.metricNames.first ?? "acc"),\(definition.filterNames.first ?? "none")"
+        let rows = samples.map { sample in
+            // Each row also names its requests by the sha256 of their canonical arguments.
+            guard case var .object(fields) = sample.json else { return sample.json }
+            fields["request_hashes"] = .array(sample.requests.map { .string(SHA256.hex($0.argumentsJSON.serialized(indent: nil))) })
+            return .object(fields)
+        }
+        let truncation = contextWindow.map { window in
+            TaskTruncation(documents: TaskTruncation.truncatedDocuments(in: rows) ?? 0, window: window)
+        }
         return TaskOutcome(
             model: model, task: task, version: version, nShot: nShot,
             originalCount: originalCount, effectiveCount: effectiveCount, metrics: numbers,
             higherIsBetter: Dictionary(uniqueKeysWithValues: definition.metricNames.map { ($0, true) }),
-            primaryMetric: primary, config: config,
-            samples: samples.map { sample in
-                // Each row also names its requests by the sha256 of their canonical arguments.
-                guard case var .object(fields) = sample.json else { return sample.json }
-                fields["request_hashes"] = .array(sample.requests.map { .string(SHA256.hex($0.argumentsJSON.serialized(indent: nil))) })
-                return .object(fields)
-            }
+            primaryMetric: primary, config: config, samples: rows, truncation: truncation
         )
     }
 }

@@ -83,23 +83,25 @@ public struct TaskScorer: Sendable {
 
     public func score(task: TaskDefinition, documents: TaskDocuments, options: ScoringOptions = ScoringOptions()) async throws -> TaskScore {
         let prepared = try Self.prepare(task: task, documents: documents, options: options)
-        let responses = try await answer(prepared.flatMap(\.requests), options: options)
+        let answers = try await answer(prepared.flatMap(\.requests), options: options)
         var samples: [SampleRecord] = []
         var offset = 0
         for document in prepared {
-            let own = Array(responses[offset..<(offset + document.requests.count)])
+            let own = answers[offset..<(offset + document.requests.count)]
             offset += document.requests.count
-            samples += try DocumentScoring.records(task: task, document: document, responses: own)
+            samples += try DocumentScoring.records(task: task, document: document, responses: own.map(\.response),
+                                                   truncatedTokens: own.map(\.truncatedTokens))
         }
         return TaskScore(
             task: task.name, version: task.version, nShot: task.effectiveFewshot(requested: options.numFewshot),
             originalCount: documents.eval.count, effectiveCount: prepared.count,
-            samples: samples, metrics: Self.aggregate(task: task, samples: samples)
+            samples: samples, metrics: Self.aggregate(task: task, samples: samples), contextWindow: engine.contextWindow
         )
     }
 
-    /// Sends every request to the engine (it batches and runs them concurrently) in request order.
-    private func answer(_ requests: [TaskRequest], options: ScoringOptions) async throws -> [ModelResponse] {
+    /// Sends every request to the engine (it batches and runs them concurrently) in request order:
+    /// each response with the tokens cut from its request to fit the model.
+    private func answer(_ requests: [TaskRequest], options: ScoringOptions) async throws -> [(response: ModelResponse, truncatedTokens: Int)] {
         var loglikelihood: [(Int, LoglikelihoodRequest)] = []
         var generation: [(Int, GenerationRequest)] = []
         for (index, request) in requests.enumerated() {
@@ -112,14 +114,14 @@ public struct TaskScorer: Sendable {
                     temperature: settings.temperature ?? 0, seed: options.generationSeed, topK: settings.topK, topP: settings.topP)))
             }
         }
-        var responses = [ModelResponse?](repeating: nil, count: requests.count)
+        var responses = [(response: ModelResponse, truncatedTokens: Int)?](repeating: nil, count: requests.count)
         if !loglikelihood.isEmpty {
             let results = try await engine.loglikelihood(loglikelihood.map(\.1))
             guard results.count == loglikelihood.count else {
                 throw ScoringError(task: "-", reason: "the engine returned \(results.count) log-likelihoods for \(loglikelihood.count) requests")
             }
             for ((index, _), result) in zip(loglikelihood, results) {
-                responses[index] = .loglikelihood(logprob: result.logprob, isGreedy: result.isGreedy)
+                responses[index] = (.loglikelihood(logprob: result.logprob, isGreedy: result.isGreedy), result.truncatedTokens)
             }
         }
         if !generation.isEmpty {
@@ -127,7 +129,7 @@ public struct TaskScorer: Sendable {
             guard results.count == generation.count else {
                 throw ScoringError(task: "-", reason: "the engine returned \(results.count) generations for \(generation.count) requests")
             }
-            for ((index, _), result) in zip(generation, results) { responses[index] = .generation(text: result.text) }
+            for ((index, _), result) in zip(generation, results) { responses[index] = (.generation(text: result.text), result.truncatedTokens) }
         }
         return responses.compactMap { $0 }
     }

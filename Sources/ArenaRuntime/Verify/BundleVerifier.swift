@@ -96,6 +96,9 @@ public enum BundleVerifier {
             if rescored.differences.isEmpty {
                 report.checks.append("re-scoring: \(rescored.samples) recorded samples give exactly the recorded metrics")
             }
+            let truncation = TruncationCheck.differences(contents)
+            report.differences += truncation
+            if truncation.isEmpty { report.checks.append("truncation: every sample's \(TaskTruncation.sampleField) agrees with the recorded counts") }
         } catch {
             report.differences.append("re-scoring: \(error)")
         }

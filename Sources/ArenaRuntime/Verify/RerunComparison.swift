@@ -4,7 +4,8 @@ import Foundation
 /// The native engine must reproduce every per-document value and aggregate exactly. Other
 /// engines (GPU kernels are not bit-reproducible) pass a task when the primary metric moved by at
 /// most the experiment's `tolerance(abs:)` and the paired test does not reject "no change" at its
-/// `alpha`: McNemar's exact test for 0/1 metrics, else the paired bootstrap CI containing 0.
+/// `alpha`: McNemar's exact test (p ≥ alpha) for 0/1 metrics, else the paired bootstrap
+/// (1 − alpha) CI, seeded from the experiment's seed, containing 0.
 public struct RerunComparison: Sendable {
     public struct TaskVerdict: Sendable {
         public var model: String
@@ -23,7 +24,7 @@ public struct RerunComparison: Sendable {
     /// Default tolerance when the experiment declares none.
     public static let defaultTolerance = Tolerance(absolute: 0.02, alpha: 0.05)
 
-    public init(recorded: BundleContents, rerun: BundleContents, tolerance: Tolerance?) {
+    public init(recorded: BundleContents, rerun: BundleContents, tolerance: Tolerance?, seed: Int = Int(PairedComparison.defaultSeed)) {
         let tolerance = tolerance ?? Self.defaultTolerance
         var verdicts: [TaskVerdict] = []
         var missing: [String] = []
@@ -41,7 +42,8 @@ public struct RerunComparison: Sendable {
                                             detail: exact ? "identical samples and metrics (native engine: exact)" : "native engine results differ: \(Self.firstDifference(old, new))"))
                 continue
             }
-            let paired = PairedComparison(a: old.perDocument(key), b: new.perDocument(key))
+            let paired = PairedComparison(a: old.perDocument(key), b: new.perDocument(key), seed: PairedComparison.seed(experiment: seed),
+                                          confidence: 1 - tolerance.alpha)
             let withinTolerance = abs(b - a) <= tolerance.absolute
             let testPasses: Bool
             let test: String
@@ -50,7 +52,7 @@ public struct RerunComparison: Sendable {
                 test = "McNemar p = \(String(format: "%.4f", p)) (alpha \(tolerance.alpha))"
             } else {
                 testPasses = paired.ciLow <= 0 && paired.ciHigh >= 0
-                test = "bootstrap 95% CI [\(String(format: "%.4f", paired.ciLow)), \(String(format: "%.4f", paired.ciHigh))]"
+                test = "bootstrap \(PercentText.of(paired.confidence)) CI [\(String(format: "%.4f", paired.ciLow)), \(String(format: "%.4f", paired.ciHigh))] (alpha \(tolerance.alpha))"
             }
             verdicts.append(TaskVerdict(model: old.model, task: old.task, metric: key, recorded: a, rerun: b,
                                         reproduced: withinTolerance && testPasses,

@@ -17,7 +17,8 @@ import Testing
 
     static var contents: BundleContents {
         BundleContents(
-            experiment: "demo", experimentSource: "experiment \"demo\"\n", lockfileText: "format = 1\n",
+            experiment: "demo", experimentSource: "experiment \"demo\"\n",
+            lockfileText: DiffFixtures.text(runs: ["tuned", "base"].map { ($0, [TaskSelection(name: "arc_easy"), TaskSelection(name: "gsm8k")]) }),
             models: [BundleModel(key: "tuned", id: "acme/tuned", revision: String(repeating: "a", count: 40), engine: EngineIdentity(kind: "native", version: "1", model: "x")),
                      BundleModel(key: "base", id: "acme/base", revision: String(repeating: "b", count: 40), engine: EngineIdentity(kind: "native", version: "1", model: "y"))],
             tasks: [outcome(model: "tuned", task: "arc_easy", correct: Array(0..<14)), outcome(model: "tuned", task: "gsm8k", correct: [1, 2]),

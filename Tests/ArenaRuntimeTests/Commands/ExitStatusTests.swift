@@ -203,10 +203,11 @@ import Testing
         let rows = readme.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { row in
             row.split(separator: "|").first.map { $0.trimmingCharacters(in: .whitespaces) }
         }
-        for status in [ExitStatus.ok, ExitStatus.failed, ExitStatus.error, ExitStatus.usage] {
+        for status in [ExitStatus.ok, ExitStatus.failed, ExitStatus.error, ExitStatus.inconclusive, ExitStatus.usage] {
             #expect(rows.contains("`\(status)`"), "README exit status table lacks \(status)")
         }
-        #expect(ExitStatus.of(VerdictFailure()) == 1)
+        #expect(ExitStatus.of(VerdictFailure.failed) == 1)
+        #expect(ExitStatus.of(VerdictFailure.inconclusive) == 3)
         #expect(ExitStatus.of(LockError.wouldChange(path: "x.lock", diff: "")) == 1)
         #expect(ExitStatus.of(LockError.noLockfile(path: "x.lock")) == 2)
         #expect(ExitStatus.of(CommandFailure(description: "x")) == 2)

@@ -7,10 +7,11 @@ import Testing
         let contents = BundleWriterTests.contents
         let (base, cand) = try BundleDiff.sides(first: contents, firstLabel: "run", second: nil, secondLabel: nil,
                                                 baselineModel: "base", candidateModel: "tuned")
-        let diff = BundleDiff(baseline: base, candidate: cand, iterations: 500)
+        let diff = try BundleDiff(baseline: base, candidate: cand, iterations: 500)
         let arc = try #require(diff.rows.first { $0.task == "arc_easy" && $0.metric == "acc,none" })
         // tuned answered docs 0..<14, base 0..<9: five documents only tuned got right.
-        #expect(arc.baseline == 0.45 && arc.candidate == 0.7)
+        #expect(arc.recordedBaseline == 0.45 && arc.recordedCandidate == 0.7)
+        #expect(arc.paired.meanA == 0.45 && arc.paired.meanB == 0.7 && arc.paired.unpairedA == 0 && arc.paired.unpairedB == 0)
         #expect(arc.paired.onlyA == 0 && arc.paired.onlyB == 5)
         #expect(arc.paired.mcnemarP == (try PairedStatistics.mcnemarExactP(b: 0, c: 5)))
         #expect(arc.paired.ciLow > 0 && arc.paired.ciHigh <= 0.5)
@@ -42,7 +43,7 @@ import Testing
         other.tasks = other.tasks.filter { $0.task == "arc_easy" }
         let (base, cand) = try BundleDiff.sides(first: BundleWriterTests.contents, firstLabel: "a", second: other, secondLabel: "b",
                                                 baselineModel: "base", candidateModel: "tuned")
-        let diff = BundleDiff(baseline: base, candidate: cand, iterations: 100)
+        let diff = try BundleDiff(baseline: base, candidate: cand, iterations: 100)
         #expect(diff.unmatched == ["gsm8k"])
         #expect(Set(diff.rows.map(\.task)) == ["arc_easy"])
     }

@@ -63,14 +63,17 @@ private func stubLogprob(previous: Int, token: Int, position: Int) -> Double {
             client: HTTPClient(retry: .none))
     }
 
-    /// The expected sum, computed from the definition: context whitespace moves to the continuation.
+    /// The expected sum, computed from the definition: context whitespace moves to the continuation;
+    /// lm-eval's local-completions keeps the last max_length - 1 tokens.
     private func expected(_ context: String, _ continuation: String, maxLength: Int = 2048) -> LoglikelihoodResult {
         var ctx = context
         var cont = continuation
         while let last = ctx.last, last == " " { ctx.removeLast(); cont = " " + cont }
         var ids = Array(ctx.utf8).map(Int.init) + Array(cont.utf8).map(Int.init)
         var ctxlen = ctx.utf8.count
-        if ids.count > maxLength { ctxlen -= ids.count - maxLength; ids = Array(ids.suffix(maxLength)) }
+        let keep = maxLength - 1
+        let dropped = max(0, ids.count - keep)
+        if dropped > 0 { ctxlen -= dropped; ids = Array(ids.suffix(keep)) }
         var sum = 0.0
         var greedy = true
         for i in ctxlen..<ids.count {
@@ -78,7 +81,7 @@ private func stubLogprob(previous: Int, token: Int, position: Int) -> Double {
             sum += lp
             if lp < -0.5 { greedy = false }
         }
-        return LoglikelihoodResult(logprob: sum, isGreedy: greedy)
+        return LoglikelihoodResult(logprob: sum, isGreedy: greedy, truncatedTokens: dropped)
     }
 
     @Test func loglikelihoodSumsContinuationLogprobsInRequestOrder() async throws {
@@ -101,6 +104,23 @@ private func stubLogprob(previous: Int, token: Int, position: Int) -> Double {
         let context = String(repeating: "lorem ipsum ", count: 10) + "end"
         let results = try await engine(server, maxLength: 40).loglikelihood([LoglikelihoodRequest(context: context, continuation: " tail")])
         #expect(results == [expected(context, " tail", maxLength: 40)])
+        #expect(results.first?.truncatedTokens == context.utf8.count + 5 - 39)
+        // A continuation that leaves no context token within 40 - 1 is refused before anything is sent.
+        let long = String(repeating: "x", count: 39)
+        await #expect(throws: ContextWindowError.continuationTooLong(continuation: 39, window: ContextWindow(maxLength: 40, rule: .localCompletions))) {
+            try await engine(server, maxLength: 40).loglikelihood([LoglikelihoodRequest(context: "a", continuation: long)])
+        }
+    }
+
+    @Test func generationPromptsKeepMaxLengthLessOneLessMaxTokens() async throws {
+        let server = try await RouteServer(routes: stubRoutes(counter: CallCounter()))
+        defer { Task { await server.stop() } }
+        // The stub answers with the number of prompt tokens it was sent: 40 - 1 - 16.
+        let results = try await engine(server, maxLength: 40).generate([
+            GenerationRequest(prompt: String(repeating: "p", count: 100), until: ["\n\n"], maxTokens: 16),
+            GenerationRequest(prompt: "short", until: ["\n\n"], maxTokens: 16),
+        ])
+        #expect(results == [GenerationResult(text: " #### 23", truncatedTokens: 77), GenerationResult(text: " #### 5", truncatedTokens: 0)])
     }
 
     @Test func generationIsTruncatedAtStopStringsAndKeepsOrder() async throws {

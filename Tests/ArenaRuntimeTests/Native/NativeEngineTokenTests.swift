@@ -54,16 +54,40 @@ struct NativeEngineTokenTests {
         #expect(throws: NativeEngineError.self) { try noPrefix.loglikelihood(tokens: continuation, contextLength: 0) }
     }
 
-    @Test("sequences longer than max_position_embeddings lose tokens on the left")
+    @Test("sequences longer than max_position_embeddings lose tokens on the left, and say how many")
     func leftTruncation() throws {
         let folder = try NativeTestSupport.generate(["--preset", "tiny-llama", "--max-positions", "16"])
         let engine = try NativeEngineHarness.engine(try NativeModel(folder: folder), threads: 1)
+        #expect(engine.contextWindow == ContextWindow(maxLength: 16, rule: .huggingFace))
         let tokens = NativeTestSupport.tokens(count: 40, vocab: 512, seed: 2)
         let long = try engine.loglikelihood(tokens: tokens, contextLength: 36)
-        // lm-eval keeps the last max_length + 1 tokens and feeds all but the last.
+        // lm-eval's HFLM keeps the last max_length + 1 tokens and feeds all but the last.
         let kept = try engine.loglikelihood(tokens: Array(tokens.suffix(17)), contextLength: 13)
         #expect(long.logprob.bitPattern == kept.logprob.bitPattern)
-        #expect(throws: NativeModelError.self) { try engine.loglikelihood(tokens: tokens, contextLength: 2) }
+        #expect(long.truncatedTokens == 23)
+        #expect(kept.truncatedTokens == 0)
+        #expect(throws: ContextWindowError.continuationTooLong(continuation: 38, window: engine.contextWindow)) {
+            try engine.loglikelihood(tokens: tokens, contextLength: 2)
+        }
+    }
+
+    @Test("a long generation prompt keeps its last max_position_embeddings - maxTokens tokens, and says how many it lost")
+    func generationLeftTruncation() async throws {
+        let folder = try NativeTestSupport.copyModel(NativeTestSupport.tinyLlama) { $0["max_position_embeddings"] = .int(24) }
+        let engine = try NativeEngine(folder: folder, threads: 1)
+        let prompt = String(repeating: "Tom has 3 apples and buys 4 more. ", count: 6)
+        let ids = try await engine.tokenize(prompt)
+        try #require(ids.count > 24)
+        let result = try await engine.generate([GenerationRequest(prompt: prompt, until: [], maxTokens: 8)])[0]
+        #expect(result.truncatedTokens == ids.count - 16)
+        let fromSuffix = try engine.generateTokens(promptTokens: Array(ids.suffix(16)), maxTokens: 8)
+        #expect(try await engine.detokenize(fromSuffix) == result.text)
+        let short = try await engine.generate([GenerationRequest(prompt: "Tom has", until: [], maxTokens: 8)])[0]
+        #expect(short.truncatedTokens == 0)
+        // HFLM asserts max_length - max_gen_toks > 0.
+        await #expect(throws: ContextWindowError.noRoomForPrompt(maxTokens: 24, window: engine.contextWindow)) {
+            try await engine.generate([GenerationRequest(prompt: prompt, until: [], maxTokens: 24)])
+        }
     }
 
     @Test("greedy generation with the cache follows the reference's argmax chain")

@@ -15,7 +15,7 @@ import Testing
                 .chart(caption: "gsm8k", path: "charts/gsm8k.png"),
             ]),
             ReportCell(line: 11, source: "expect tuned.gsm8k.exact_match >= base.gsm8k.exact_match", outputs: [
-                .expectation(text: "tuned.gsm8k.exact_match >= base.gsm8k.exact_match", passed: false, detail: "0.410 >= 0.420"),
+                .expectation(text: "tuned.gsm8k.exact_match >= base.gsm8k.exact_match", verdict: .failed, detail: "0.410 >= 0.420"),
                 .warning("5 documents had no answer"),
             ]),
         ])

@@ -7,6 +7,7 @@ struct AgreementComparison {
     var mismatches: [String] = []
     var promptsCompared = 0
     var metricsCompared = 0
+    var sentPromptsCompared = 0
 
     mutating func comparePrompts(_ label: String, prepared: [PreparedDocument], theirs: [JSONValue]) {
         let firstFilter = theirs.first?["filter"]
@@ -92,5 +93,45 @@ struct AgreementComparison {
                 mismatches.append("\(label): \(key) lm-eval \(value.serialized(indent: nil)), native \(mine.json.serialized(indent: nil))")
             }
         }
+    }
+
+    /// The prompts the stub logged (token ids, echo, max_tokens) for lm-eval and for arena-script
+    /// must be the same multiset.
+    mutating func compareSentPrompts(_ label: String, ours: [JSONValue], theirs: [JSONValue]) {
+        let mine = ours.map { $0.serialized(indent: nil) }.sorted()
+        let lmEval = theirs.map { $0.serialized(indent: nil) }.sorted()
+        sentPromptsCompared += lmEval.count
+        guard mine != lmEval else { return }
+        let onlyOurs = Set(mine).subtracting(lmEval), onlyTheirs = Set(lmEval).subtracting(mine)
+        mismatches.append("\(label): \(mine.count) prompts sent by arena-script, \(lmEval.count) by lm-eval; "
+            + "only arena-script's: \(onlyOurs.sorted().first?.prefix(600) ?? "none"); only lm-eval's: \(onlyTheirs.sorted().first?.prefix(600) ?? "none")")
+    }
+
+    /// Each request's full token ids less its recorded `truncatedTokens` must be a prompt lm-eval
+    /// sent: the count says exactly what the model did not see. Returns the documents cut.
+    mutating func compareTruncation(_ label: String, ours: [SampleRecord], lmEvalSent: Set<String>,
+                                    engine: OpenAICompletionsEngine) async throws -> Int {
+        var cut = Set<Int>()
+        for record in ours where record.filter == ours.first?.filter {
+            guard let counts = record.truncatedTokens, counts.count == record.requests.count else {
+                mismatches.append("\(label) doc \(record.docID): truncatedTokens \(record.truncatedTokens.map { "\($0)" } ?? "missing") for \(record.requests.count) requests")
+                continue
+            }
+            for (request, dropped) in zip(record.requests, counts) {
+                let full: [Int]
+                switch request {
+                case let .loglikelihood(context, continuation):
+                    full = try await ContinuationEncoding.encode(context: context, continuation: continuation) { try await engine.tokenize($0) }.tokens
+                case let .generation(context, _):
+                    full = try await engine.tokenize(context)
+                }
+                if dropped > 0 { cut.insert(record.docID) }
+                let seen = JSONValue.array(full.dropFirst(dropped).map { .int($0) })
+                if dropped < 0 || !lmEvalSent.contains(seen.serialized(indent: nil)) {
+                    mismatches.append("\(label) doc \(record.docID): \(full.count) tokens less the \(dropped) recorded as cut is not a prompt lm-eval sent")
+                }
+            }
+        }
+        return cut.count
     }
 }

@@ -4,13 +4,17 @@ import Testing
 
 /// The acceptance test: lm-eval 0.4.13 (local-completions, remote tokenizer) and the native
 /// scorer score the same documents against the same deterministic stub server; every prompt,
-/// raw response, per-document metric and aggregate must agree.
+/// every token id sent, raw response, per-document metric and aggregate must agree. Variants with
+/// a model length shorter than their prompts (the stub refuses longer requests with HTTP 400, as
+/// vLLM does) check left truncation, and that each sample's `truncatedTokens` is what was cut.
 @Suite(.serialized) struct LMEvalAgreementTests {
     struct Variant {
         let name: String
         let tasks: [String]
         let numFewshot: Int?
         let limit: Int
+        /// lm-eval's `max_length` and the stub's max model length; nil: lm-eval's default 2048.
+        var maxLength: Int? = nil
     }
 
     static let allTasks = TaskCatalog.taskNames
@@ -20,6 +24,14 @@ import Testing
         Variant(name: "two-shot", tasks: ["arc_easy", "arc_challenge", "hellaswag", "mathqa", "drop", "truthfulqa_mc1",
                                           "truthfulqa_gen", "mmlu_abstract_algebra", "mmlu_college_mathematics"],
                 numFewshot: 2, limit: 8),
+        // Real 5-shot GSM8K prompts (about 900 tokens) cut to 400 - 1 - 256 tokens.
+        Variant(name: "cut-gsm8k-5-shot", tasks: ["gsm8k"], numFewshot: nil, limit: 8, maxLength: 400),
+        // 0-shot GSM8K questions around the 320 - 1 - 256 limit: some are cut, some fit.
+        Variant(name: "cut-gsm8k-0-shot", tasks: ["gsm8k"], numFewshot: 0, limit: 24, maxLength: 320),
+        // TruthfulQA's six-question preamble cut to fit 120 - 1 tokens with each answer.
+        Variant(name: "cut-truthfulqa-mc", tasks: ["truthfulqa_mc1", "truthfulqa_mc2"], numFewshot: nil, limit: 8, maxLength: 120),
+        // Two-shot multiple choice around 64 - 1 tokens.
+        Variant(name: "cut-2-shot", tasks: ["hellaswag", "mmlu_abstract_algebra"], numFewshot: 2, limit: 8, maxLength: 64),
     ]
 
     /// Where each task's splits live for this run: fixtures, the shared GSM8K files, TruthfulQA converted.
@@ -44,16 +56,19 @@ import Testing
         ]
     }
 
-    /// Runs lm-eval for every variant and returns its output (see run_lm_eval.py).
-    static func runLMEval(stub: StubServerProcess, work: URL, files: [String: [String: String]]) throws -> JSONValue {
+    /// Runs lm-eval for every variant, each against the stub of its model length, and returns its
+    /// output (see run_lm_eval.py).
+    static func runLMEval(stubs: [Int: StubServerProcess], work: URL, files: [String: [String: String]]) throws -> JSONValue {
         let spec = JSONValue.object([
-            "base_url": .string(stub.baseURL),
+            "base_url": .string(try #require(stubs[0]).baseURL),
             "work_dir": .string(work.path),
             "tasks": .object(files.mapValues { .object(["data_files": .object($0.mapValues { .string($0) })]) }),
-            "runs": .array(variants.map { variant in
+            "runs": .array(try variants.map { variant in
                 .object([
                     "name": .string(variant.name), "tasks": .array(variant.tasks.map { .string($0) }),
                     "num_fewshot": variant.numFewshot.map { .int($0) } ?? .null, "limit": .int(variant.limit),
+                    "base_url": .string(try #require(stubs[variant.maxLength ?? 0]).baseURL),
+                    "max_length": variant.maxLength.map { .int($0) } ?? .null,
                 ])
             }),
             "batch_size": .int(8), "num_concurrent": .int(4),
@@ -87,13 +102,22 @@ import Testing
             arguments: [ScoringPaths.fixtures.appendingPathComponent("scoring/truthfulqa_to_hub.py").path,
                         ScoringPaths.sharedData.appendingPathComponent("truthfulqa").path, truthfulQA.path]
         )
-        let stub = try StubServerProcess()
+        // One stub per model length (0: none), each logging the token ids it is sent: first lm-eval's, then ours.
+        var stubs: [Int: StubServerProcess] = [:]
+        for length in Set(Self.variants.map { $0.maxLength ?? 0 }) {
+            stubs[length] = try StubServerProcess(maxModelLength: length == 0 ? nil : length,
+                                                  logFile: work.appendingPathComponent("prompts-\(length).jsonl"))
+        }
         let files = Self.dataFiles(truthfulQA: truthfulQA)
-        let lmEval = try Self.runLMEval(stub: stub, work: work, files: files)
-        let scorer = TaskScorer(engine: stub.engine())
+        let lmEval = try Self.runLMEval(stubs: stubs, work: work, files: files)
+        let lmEvalPrompts = try stubs.mapValues { try $0.loggedPrompts() }
         var report = AgreementComparison()
+        var truncated: [String: Int] = [:]
         for variant in Self.variants {
             let run = try #require(lmEval["runs"]?[variant.name], "lm-eval produced no run \(variant.name)")
+            let stub = try #require(stubs[variant.maxLength ?? 0])
+            let engine = stub.engine()
+            let scorer = TaskScorer(engine: engine)
             for name in variant.tasks {
                 let task = try TaskCatalog.task(named: name)
                 let options = ScoringOptions(numFewshot: variant.numFewshot, limit: variant.limit)
@@ -106,10 +130,26 @@ import Testing
                 report.compareSamples(label, ours: score.samples, theirs: theirs)
                 report.compareAggregates(label, ours: score.metrics, theirs: try #require(run["results"]?[name]))
                 #expect(run["n-shot"]?[name]?.intValue == score.nShot, "\(label): n-shot")
+                #expect(score.contextWindow == ContextWindow(maxLength: variant.maxLength ?? 2048, rule: .localCompletions))
+                let sent = Set(try #require(lmEvalPrompts[variant.maxLength ?? 0]).compactMap { $0["prompt"]?.serialized(indent: nil) })
+                truncated[label] = try await report.compareTruncation(label, ours: score.samples, lmEvalSent: sent, engine: engine)
             }
+        }
+        for (length, stub) in stubs.sorted(by: { $0.key < $1.key }) {
+            let theirs = try #require(lmEvalPrompts[length])
+            report.compareSentPrompts("max model length \(length)", ours: Array(try stub.loggedPrompts().dropFirst(theirs.count)), theirs: theirs)
         }
         #expect(report.promptsCompared > 300, "too few prompts compared: \(report.promptsCompared)")
         #expect(report.metricsCompared > 500, "too few metric values compared: \(report.metricsCompared)")
+        #expect(report.sentPromptsCompared > 700, "too few token-id prompts compared: \(report.sentPromptsCompared)")
         #expect(report.mismatches.isEmpty, "\(report.mismatches.count) disagreements with lm-eval:\n\(report.mismatches.prefix(25).joined(separator: "\n"))")
+        // The short variants really cut: every 5-shot GSM8K and TruthfulQA prompt, some 0-shot ones.
+        #expect(truncated["cut-gsm8k-5-shot/gsm8k"] == 8)
+        #expect(truncated["cut-truthfulqa-mc/truthfulqa_mc1"] == 8)
+        #expect(truncated["cut-truthfulqa-mc/truthfulqa_mc2"] == 8)
+        #expect((1 ..< 24).contains(truncated["cut-gsm8k-0-shot/gsm8k"] ?? 0), "0-shot GSM8K cut \(truncated["cut-gsm8k-0-shot/gsm8k"] ?? 0) of 24")
+        #expect((truncated["cut-2-shot/hellaswag"] ?? 0) > 0 && (truncated["cut-2-shot/mmlu_abstract_algebra"] ?? 0) > 0,
+                "2-shot cut: hellaswag \(truncated["cut-2-shot/hellaswag"] ?? 0), mmlu \(truncated["cut-2-shot/mmlu_abstract_algebra"] ?? 0) of 8")
+        #expect(truncated["two-shot/hellaswag"] == 0 && truncated["task-defaults/gsm8k"] == 0)
     }
 }

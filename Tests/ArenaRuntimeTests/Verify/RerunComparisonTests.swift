@@ -48,3 +48,28 @@ import Testing
         #expect(!verdict.reproduced)
     }
 }
+
+/// `tolerance(alpha:)` decides metrics that are not 0/1 too: the paired bootstrap CI is drawn at
+/// 1 − alpha.
+@Suite struct RerunAlphaTests {
+    static func contents(_ values: [Double]) -> BundleContents {
+        var c = RerunComparisonTests.contents(engine: "vllm", correct: [])
+        c.tasks[0].metrics = ["f1,none": values.reduce(0, +) / Double(values.count)]
+        c.tasks[0].primaryMetric = "f1,none"
+        c.tasks[0].samples = values.enumerated().map { .object(["doc_id": .int($0), "filter": .string("none"), "f1": .double($1)]) }
+        return c
+    }
+
+    @Test func alphaSetsTheLevelOfTheBootstrapInterval() throws {
+        // Three of twenty documents moved up by 0.01: about 4% of resamples see no change, so a
+        // 95% interval holds 0 and an 80% interval does not.
+        let recorded = (0..<20).map { 0.25 + Double($0) / 100 }
+        let rerun = recorded.enumerated().map { $0 < 3 ? $1 + 0.01 : $1 }
+        let lenient = RerunComparison(recorded: Self.contents(recorded), rerun: Self.contents(rerun), tolerance: Tolerance(absolute: 0.5, alpha: 0.05))
+        let strict = RerunComparison(recorded: Self.contents(recorded), rerun: Self.contents(rerun), tolerance: Tolerance(absolute: 0.5, alpha: 0.2))
+        #expect(lenient.reproduced)
+        #expect(!strict.reproduced)
+        #expect(lenient.verdicts.first?.detail.contains("bootstrap 95% CI [0.0000,") == true)
+        #expect(strict.verdicts.first?.detail.contains("bootstrap 80% CI") == true)
+    }
+}

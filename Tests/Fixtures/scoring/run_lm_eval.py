@@ -4,7 +4,8 @@ Usage: python run_lm_eval.py SPEC.json OUT.json
 
 SPEC: {"base_url": "http://127.0.0.1:PORT", "work_dir": DIR,
        "tasks": {TASK: {"data_files": {SPLIT: PATH, ...}}},
-       "runs": [{"name": str, "tasks": [TASK...], "num_fewshot": int|null, "limit": int}],
+       "runs": [{"name": str, "tasks": [TASK...], "num_fewshot": int|null, "limit": int,
+                 "base_url": str (optional, instead of the top-level one), "max_length": int (optional)}],
        "batch_size": 8, "num_concurrent": 4}
 Each task gets a YAML in DIR/tasks that `include:`s lm-eval's built-in YAML by absolute path and
 overrides only the dataset (json files). OUT holds, per run: results, n-shot, versions and each
@@ -69,12 +70,14 @@ def main():
     spec = json.load(open(sys.argv[1]))
     tasks_dir = write_task_yamls(spec)
     manager = TaskManager(include_defaults=False, include_path=tasks_dir)
-    model_args = (
-        f"base_url={spec['base_url']}/v1/completions,model=stub,tokenizer_backend=remote,"
-        f"tokenized_requests=True,num_concurrent={spec.get('num_concurrent', 4)},max_retries=1"
-    )
     out = {"runs": {}, "cpu_seconds": 0.0, "prompts": 0}
     for run in spec["runs"]:
+        model_args = (
+            f"base_url={run.get('base_url', spec['base_url'])}/v1/completions,model=stub,tokenizer_backend=remote,"
+            f"tokenized_requests=True,num_concurrent={spec.get('num_concurrent', 4)},max_retries=1"
+        )
+        if run.get("max_length") is not None:
+            model_args += f",max_length={run['max_length']}"
         started = time.process_time()
         result = simple_evaluate(
             model="local-completions", model_args=model_args, tasks=run["tasks"],

@@ -1,6 +1,6 @@
 """Deterministic stand-in for a vLLM OpenAI completions server, for agreement tests.
 
-Usage: python stub_server.py PORT DEADLINE_SECONDS
+Usage: python stub_server.py PORT DEADLINE_SECONDS [MAX_MODEL_LEN [LOG_FILE]]
 
 Serves on 127.0.0.1:PORT until DEADLINE_SECONDS have passed:
   GET  /tokenizer_info            {"eos_token": ...}
@@ -9,6 +9,10 @@ Serves on 127.0.0.1:PORT until DEADLINE_SECONDS have passed:
   POST /v1/completions            echo+logprobs (exactly one generated token) or generation with stop
 Token ids and log-probabilities are pure functions of the text, so any client order gives the
 same answers. Prints "ready" once listening.
+
+MAX_MODEL_LEN (0: none) makes it refuse, as vLLM does with HTTP 400, a completions request whose
+prompt tokens plus max_tokens exceed it. LOG_FILE gets one JSON line per prompt of every
+completions request answered: {"echo", "max_tokens", "prompt" (token ids)}.
 """
 import hashlib
 import json
@@ -80,6 +84,10 @@ def echo_choice(index, ids):
     }
 
 
+MAX_MODEL_LEN = 0
+LOG = None
+LOG_LOCK = threading.Lock()
+
 WORDS = ["The", " answer", " is", " so", " total", " of", " and", " yes", " no", " comment", " I", " have"]
 
 
@@ -146,6 +154,18 @@ class Handler(BaseHTTPRequestHandler):
             if isinstance(prompts, str) or (prompts and isinstance(prompts[0], int)):
                 prompts = [prompts]
             token_lists = [tokenize(p) if isinstance(p, str) else list(p) for p in prompts]
+            max_tokens = int(body.get("max_tokens", 16))
+            for ids in token_lists:
+                if MAX_MODEL_LEN and len(ids) + max_tokens > MAX_MODEL_LEN:
+                    message = (f"This model's maximum context length is {MAX_MODEL_LEN} tokens. However, you requested "
+                               f"{len(ids) + max_tokens} tokens ({len(ids)} in the messages, {max_tokens} in the completion).")
+                    self.reply({"object": "error", "message": message, "type": "BadRequestError", "code": 400}, 400)
+                    return
+            if LOG is not None:
+                with LOG_LOCK:
+                    for ids in token_lists:
+                        LOG.write(json.dumps({"echo": bool(body.get("echo")), "max_tokens": max_tokens, "prompt": ids}) + "\n")
+                    LOG.flush()
             if body.get("echo"):
                 choices = [echo_choice(i, ids) for i, ids in enumerate(token_lists)]
             else:
@@ -165,7 +185,12 @@ def main():
     # A parent may start us with signals blocked; make TERM and INT stop the server.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    global MAX_MODEL_LEN, LOG
     port, deadline = int(sys.argv[1]), float(sys.argv[2])
+    if len(sys.argv) > 3:
+        MAX_MODEL_LEN = int(sys.argv[3])
+    if len(sys.argv) > 4:
+        LOG = open(sys.argv[4], "a", encoding="utf-8")
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     timer = threading.Timer(deadline, server.shutdown)

@@ -58,6 +58,10 @@ public final class NativeEngine: LanguageModelEngine {
         return tokenizer
     }
 
+    /// lm-eval's HFLM rule over `max_position_embeddings`: the native engine runs the model in
+    /// process, as `lm_eval --model hf` does.
+    public var contextWindow: ContextWindow { ContextWindow(maxLength: model.config.maxPositions, rule: .huggingFace) }
+
     // MARK: LanguageModelEngine
 
     public func tokenize(_ text: String) async throws -> [Int] {
@@ -89,7 +93,9 @@ public final class NativeEngine: LanguageModelEngine {
             try eachSequence(requests.count) { index, innerThreads in
                 let request = requests[index]
                 let prompt = try tokenizer.encode(request.prompt, addSpecialTokens: false)
-                return GenerationResult(text: try generate(promptTokens: prompt, maxTokens: request.maxTokens, until: request.until, threads: innerThreads).text)
+                let dropped = request.maxTokens > 0 ? try fittedPrompt(prompt, maxTokens: request.maxTokens).droppedTokens : 0
+                let text = try generate(promptTokens: prompt, maxTokens: request.maxTokens, until: request.until, threads: innerThreads).text
+                return GenerationResult(text: text, truncatedTokens: dropped)
             }
         }
     }
@@ -137,7 +143,8 @@ public final class NativeEngine: LanguageModelEngine {
 
     /// Sum of the log-probabilities of `tokens[contextLength...]` given what precedes them, and
     /// whether each is the argmax. Like lm-eval's HF model: an empty context becomes the BOS (else
-    /// EOS) token, and a sequence longer than the model's positions loses tokens on the left.
+    /// EOS) token, and a sequence longer than the model's positions loses tokens on the left
+    /// (`contextWindow`); `truncatedTokens` counts them.
     public func loglikelihood(tokens: [Int], contextLength: Int) throws -> LoglikelihoodResult {
         try loglikelihood(tokens: tokens, contextLength: contextLength, threads: threads)
     }
@@ -156,12 +163,9 @@ public final class NativeEngine: LanguageModelEngine {
         }
         let continuationLength = tokens.count - contextLength
         guard continuationLength > 0 else { return LoglikelihoodResult(logprob: 0, isGreedy: true) }
-        let limit = model.config.maxPositions
-        let kept = Array(whole.suffix(limit + 1))
+        let fitted = try contextWindow.loglikelihood(tokens: whole, contextLength: whole.count - continuationLength)
+        let kept = fitted.tokens
         let input = kept.dropLast()
-        guard continuationLength <= input.count else {
-            throw NativeModelError.sequenceTooLong(length: continuationLength, limit: limit, reason: "the continuation alone is longer than max_position_embeddings")
-        }
         let cache = KVCache(config: model.config, capacity: input.count)
         let first = input.count - continuationLength
         let logits = try model.forward(input, cache: cache, logitRows: first ..< input.count, partition: FixedPartition(threads: threads))
@@ -176,7 +180,7 @@ public final class NativeEngine: LanguageModelEngine {
                 greedy = greedy && scored.isArgmax
             }
         }
-        return LoglikelihoodResult(logprob: total, isGreedy: greedy)
+        return LoglikelihoodResult(logprob: total, isGreedy: greedy, truncatedTokens: fitted.droppedTokens)
     }
 
     /// Greedy decoding with a key/value cache. Stops at `maxTokens`, at an EOS token, at the end of
@@ -202,7 +206,7 @@ public final class NativeEngine: LanguageModelEngine {
 
     /// Greedy token ids after `promptTokens`: at most `maxTokens`, ending before an EOS token, at
     /// the end of the model's positions, or when `isFinished` says so for the tokens so far.
-    /// Like lm-eval, only the last (max positions - maxTokens) prompt tokens are kept.
+    /// Like lm-eval's HF model, only the last (max positions - maxTokens) prompt tokens are kept.
     public func generateTokens(promptTokens: [Int], maxTokens: Int, isFinished: ([Int]) throws -> Bool = { _ in false }) throws -> [Int] {
         try generateTokens(promptTokens: promptTokens, maxTokens: maxTokens, threads: threads, isFinished: isFinished)
     }
@@ -210,12 +214,7 @@ public final class NativeEngine: LanguageModelEngine {
     func generateTokens(promptTokens: [Int], maxTokens: Int, threads: Int, isFinished: ([Int]) throws -> Bool) throws -> [Int] {
         guard maxTokens > 0 else { return [] }
         let limit = model.config.maxPositions
-        var prompt = promptTokens
-        if prompt.isEmpty {
-            guard let prefix = prefixTokenId else { throw NativeEngineError.noPrefixToken(folder: model.folder.path) }
-            prompt = [prefix]
-        }
-        prompt = Array(prompt.suffix(max(1, limit - maxTokens)))
+        let prompt = try fittedPrompt(promptTokens, maxTokens: maxTokens).tokens
         let partition = FixedPartition(threads: threads)
         let cache = KVCache(config: model.config, capacity: min(limit, prompt.count + maxTokens))
         var logits = try model.forward(prompt[...], cache: cache, logitRows: prompt.count - 1 ..< prompt.count, partition: partition)
@@ -229,6 +228,17 @@ public final class NativeEngine: LanguageModelEngine {
             logits = try model.forward([next][...], cache: cache, logitRows: 0 ..< 1, partition: partition)
         }
         return generated
+    }
+
+    /// The prompt a generation reads: an empty one becomes the prefix token, then `contextWindow`
+    /// keeps its last (max positions - maxTokens) tokens.
+    func fittedPrompt(_ promptTokens: [Int], maxTokens: Int) throws -> ContextWindow.Fitted {
+        var prompt = promptTokens
+        if prompt.isEmpty {
+            guard let prefix = prefixTokenId else { throw NativeEngineError.noPrefixToken(folder: model.folder.path) }
+            prompt = [prefix]
+        }
+        return try contextWindow.generation(prompt: prompt, maxTokens: maxTokens)
     }
 
     /// Where the earliest stop string starts in `text`.

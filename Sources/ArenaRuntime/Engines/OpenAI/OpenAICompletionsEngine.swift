@@ -14,7 +14,8 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
         public var batchSize: Int
         /// Requests in flight at once.
         public var concurrency: Int
-        /// Longest token sequence sent; longer ones are cut from the left as lm-eval does.
+        /// The server's model length: requests are cut from the left to fit it by lm-eval's
+        /// local-completions rule (`contextWindow`), which keeps `maxLength - 1` tokens.
         public var maxLength: Int
         /// Sent as `seed` with every request (lm-eval sends 1234).
         public var seed: Int
@@ -67,6 +68,9 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                   client: OpenAIServerClient(baseURL: configuration.baseURL, multi: multi, requestTimeout: configuration.timeout),
                   progress: progress)
     }
+
+    /// lm-eval's local-completions rule over the configured model length.
+    public var contextWindow: ContextWindow { ContextWindow(maxLength: configuration.maxLength, rule: .localCompletions) }
 
     // MARK: - Tokenization
 
@@ -128,13 +132,12 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
         let splits = requests.map { ContinuationEncoding.split(context: $0.context, continuation: $0.continuation) }
         let texts = splits.flatMap { [$0.context, $0.context + $0.continuation] }
         let ids = try await tokenizeAll(texts)
-        let inputs = splits.indices.map { i -> (tokens: [Int], contextLength: Int) in
+        let window = contextWindow
+        let inputs = try splits.indices.map { i -> ContextWindow.Fitted in
             let contextTokens = ids[2 * i]
             let whole = ids[2 * i + 1]
             let continuationTokens = whole.count > contextTokens.count ? Array(whole[contextTokens.count...]) : []
-            let tokens = contextTokens + continuationTokens
-            let overflow = max(0, tokens.count - configuration.maxLength)
-            return (Array(tokens.suffix(configuration.maxLength)), contextTokens.count - overflow)
+            return try window.loglikelihood(tokens: contextTokens + continuationTokens, contextLength: contextTokens.count)
         }
         let batches = stride(from: 0, to: inputs.count, by: configuration.batchSize).map {
             Array(inputs[$0..<min($0 + configuration.batchSize, inputs.count)])
@@ -159,7 +162,7 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
         return results
     }
 
-    private func scoreBatch(_ batch: [(tokens: [Int], contextLength: Int)], choices answer: [EchoedChoice]?) throws -> [LoglikelihoodResult] {
+    private func scoreBatch(_ batch: [ContextWindow.Fitted], choices answer: [EchoedChoice]?) throws -> [LoglikelihoodResult] {
         let choices = try checkedChoices(answer, expected: batch.count, index: \.index)
         var results: [LoglikelihoodResult] = []
         for (choice, input) in zip(choices, batch) {
@@ -185,7 +188,7 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                     if best == nil || value != best { greedy = false }
                 }
             }
-            results.append(LoglikelihoodResult(logprob: sum, isGreedy: greedy))
+            results.append(LoglikelihoodResult(logprob: sum, isGreedy: greedy, truncatedTokens: input.droppedTokens))
         }
         return results
     }
@@ -214,11 +217,10 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
         // room for the generation, from the server's tokenizer or the model's own (SGLang). Never
         // text, which a server would tokenize with special tokens the loglikelihoods do not have.
         let promptIDs = try await tokenizeAll(requests.map(\.prompt))
+        let window = contextWindow
+        let fitted = try requests.indices.map { try window.generation(prompt: promptIDs[$0], maxTokens: requests[$0].maxTokens) }
         let bodies = jobs.map { job -> JSONValue in
-            let prompts: [JSONValue] = job.indices.map { index in
-                let room = max(1, configuration.maxLength - job.group.maxTokens)
-                return .array(promptIDs[index].suffix(room).map { .int($0) })
-            }
+            let prompts: [JSONValue] = job.indices.map { index in .array(fitted[index].tokens.map { .int($0) }) }
             var body: [String: JSONValue] = [
                 "model": .string(configuration.model),
                 "prompt": .array(prompts),
@@ -242,7 +244,7 @@ public final class OpenAICompletionsEngine: LanguageModelEngine {
                 texts[index] = StopSequences.truncate(text, at: job.group.until)
             }
         }
-        return texts.map { GenerationResult(text: $0) }
+        return texts.indices.map { GenerationResult(text: texts[$0], truncatedTokens: fitted[$0].droppedTokens) }
     }
 
     // MARK: - HTTP

@@ -80,6 +80,7 @@ struct SessionEngine: LanguageModelEngine {
     let session: ServerSession
 
     var identity: EngineIdentity { inner.identity }
+    var contextWindow: ContextWindow { inner.contextWindow }
 
     private func explained<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch { throw session.explain(error) }
