@@ -23,11 +23,13 @@ extension ArenaScriptCommand {
             @OptionGroup var location: Location
 
             func run() async throws {
-                let scopes = try RequestCache.scopes(root: location.root)
-                print("\(location.root.path): \(scopes.count) model/engine scope(s)")
-                for entry in scopes {
-                    print("  \(entry.scope.model)  \(entry.scope.engine)  \(entry.records) responses  \(entry.bytes) bytes")
-                    if !entry.scope.names.isEmpty { print("    names: \(entry.scope.names.joined(separator: ", "))") }
+                try await ExitStatus.running {
+                    let scopes = try RequestCache.scopes(root: location.root)
+                    print("\(location.root.path): \(scopes.count) model/engine scope(s)")
+                    for entry in scopes {
+                        print("  \(entry.scope.model)  \(entry.scope.engine)  \(entry.records) responses  \(entry.bytes) bytes")
+                        if !entry.scope.names.isEmpty { print("    names: \(entry.scope.names.joined(separator: ", "))") }
+                    }
                 }
             }
         }
@@ -39,8 +41,10 @@ extension ArenaScriptCommand {
             var model: String?
 
             func run() async throws {
-                let removed = try RequestCache.clear(root: location.root, model: model)
-                print("removed \(removed) model/engine scope(s) from \(location.root.path)")
+                try await ExitStatus.running {
+                    let removed = try RequestCache.clear(root: location.root, model: model)
+                    print("removed \(removed) model/engine scope(s) from \(location.root.path)")
+                }
             }
         }
     }

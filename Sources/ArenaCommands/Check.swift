@@ -23,10 +23,12 @@ extension ArenaScriptCommand {
         }
 
         func run() async throws {
-            let useColour = colour ?? (isatty(STDERR_FILENO) == 1)
-            let outcome = ExperimentCheck.run(paths: files, colour: useColour, warningsAsErrors: warningsAsErrors)
-            if !outcome.output.isEmpty { Console.error(outcome.output) }
-            if outcome.failed { throw ExitCode(ExitStatus.failed) }
+            try await ExitStatus.running {
+                let useColour = colour ?? (isatty(STDERR_FILENO) == 1)
+                let outcome = ExperimentCheck.run(paths: files, colour: useColour, warningsAsErrors: warningsAsErrors)
+                if !outcome.output.isEmpty { Console.error(outcome.output) }
+                if outcome.failed { throw VerdictFailure.failed }
+            }
         }
     }
 }

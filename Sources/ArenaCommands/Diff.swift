@@ -45,7 +45,7 @@ extension ArenaScriptCommand {
         }
 
         func run() async throws {
-            do {
+            try await ExitStatus.running {
                 let a = try BundleReader.read(URL(fileURLWithPath: first))
                 let b = try second.map { try BundleReader.read(URL(fileURLWithPath: $0)) }
                 let (base, cand) = try BundleDiff.sides(first: a, firstLabel: first, second: b, secondLabel: second,
@@ -58,9 +58,6 @@ extension ArenaScriptCommand {
                 } else {
                     print(DiffRenderer.text(diff), terminator: "")
                 }
-            } catch {
-                Console.error("error: \(error)")
-                throw ExitCode(ExitStatus.error)
             }
         }
     }

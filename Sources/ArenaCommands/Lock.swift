@@ -26,26 +26,15 @@ extension ArenaScriptCommand {
         var noGit = false
 
         func run() async throws {
-            let plan: ExperimentPlan
-            do { plan = try PlanLoader.load(path: file) } catch {
-                Console.error("\(error)")
-                throw ExitCode(ExitStatus.error)
-            }
-            do {
+            try await ExitStatus.running {
+                let plan = try PlanLoader.load(path: file)
                 let service = try LockService.fromEnvironment(log: { Console.error($0) })
-                let outcome = try await service.lock(plan, options: .init(locked: locked, offline: offline, noGit: noGit))
+                let outcome = try await service.lock(plan, options: .init(locked: locked, offline: offline || OfflineMode.fromEnvironment(), noGit: noGit))
                 switch outcome {
                 case let .written(path): print("wrote \(path)")
                 case let .unchanged(path): print("\(path) is unchanged")
                 case let .upToDate(path): print("\(path) is up to date")
                 }
-            } catch let error as LockError {
-                Console.error("error: \(error)")
-                if case .wouldChange = error { throw ExitCode(ExitStatus.failed) }
-                throw ExitCode(ExitStatus.error)
-            } catch {
-                Console.error("error: \(error)")
-                throw ExitCode(ExitStatus.error)
             }
         }
     }

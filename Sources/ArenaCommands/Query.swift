@@ -27,31 +27,29 @@ extension ArenaScriptCommand {
         @Option(help: "Seed sent with every request.") var seed: Int = 1234
 
         func run() async throws {
-            let items = try RequestFile.parse(try Data(contentsOf: URL(fileURLWithPath: input)), path: input)
-            guard retryBudget.isFinite, retryBudget >= 0 else { throw QueryError(description: "--retry-budget must be a number of seconds >= 0") }
-            let retry = RetryPolicy.server(budget: retryBudget)
-            let report = try await ServerReport.read(url, retry: retry)
-            guard let entry = report.models.first(where: { $0.id == model }) else {
-                throw QueryError(description: "\(HTTPClient.redact(url)) serves \(report.modelIDs), not '\(model)'")
+            try await ExitStatus.running {
+                let items = try RequestFile.parse(try Data(contentsOf: URL(fileURLWithPath: input)), path: input)
+                guard retryBudget.isFinite, retryBudget >= 0 else { throw ValidationError("--retry-budget must be a number of seconds >= 0") }
+                let retry = RetryPolicy.server(budget: retryBudget)
+                let report = try await ServerReport.read(url, retry: retry)
+                guard let entry = report.models.first(where: { $0.id == model }) else {
+                    throw CommandFailure(description: "\(HTTPClient.redact(url)) serves \(report.modelIDs), not '\(model)'")
+                }
+                let reported = try ServerContext.resolve(reported: report.contextLength(of: entry), configured: nil, engine: "endpoint")
+                let length = maxLength.map { ContextLength(tokens: $0, source: "--max-length") } ?? reported
+                let identity = EngineIdentity(kind: "endpoint", version: report.identityVersion(of: entry), model: "\(model)@\(revision)")
+                let root = noCache ? nil : (cacheDirectory.map { URL(fileURLWithPath: $0) } ?? RequestCache.defaultRoot())
+                let multi = CurlMultiClient(maxInFlight: concurrency, retry: retry, log: { Console.error("arena-script: " + $0) })
+                let client = OpenAIServerClient(baseURL: report.baseURL, multi: multi,
+                                                cache: try ServerEngines.cache(root: root, identity: identity, names: [model]))
+                let spec = EngineSpec(key: "endpoint", kind: .endpoint, url: url, concurrency: concurrency, batchSize: batchSize)
+                let engine = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: model, engine: spec,
+                                                             seed: seed, maxLength: length)
+                let results = try await RequestFile.run(items, on: engine)
+                try RequestFile.write(results, to: URL(fileURLWithPath: output))
+                let counts = client.counts
+                Console.error("arena-script: \(items.count) requests; \(counts.cached) server requests answered from the cache, \(counts.sent) sent")
             }
-            let reported = try ServerContext.resolve(reported: report.contextLength(of: entry), configured: nil, engine: "endpoint")
-            let length = maxLength.map { ContextLength(tokens: $0, source: "--max-length") } ?? reported
-            let identity = EngineIdentity(kind: "endpoint", version: report.identityVersion(of: entry), model: "\(model)@\(revision)")
-            let root = noCache ? nil : (cacheDirectory.map { URL(fileURLWithPath: $0) } ?? RequestCache.defaultRoot())
-            let multi = CurlMultiClient(maxInFlight: concurrency, retry: retry, log: { Console.error("arena-script: " + $0) })
-            let client = OpenAIServerClient(baseURL: report.baseURL, multi: multi,
-                                            cache: try ServerEngines.cache(root: root, identity: identity, names: [model]))
-            let spec = EngineSpec(key: "endpoint", kind: .endpoint, url: url, concurrency: concurrency, batchSize: batchSize)
-            let engine = ServerEngines.completionsEngine(client: client, identity: identity, servedModel: model, engine: spec,
-                                                         seed: seed, maxLength: length)
-            let results = try await RequestFile.run(items, on: engine)
-            try RequestFile.write(results, to: URL(fileURLWithPath: output))
-            let counts = client.counts
-            Console.error("arena-script: \(items.count) requests; \(counts.cached) server requests answered from the cache, \(counts.sent) sent")
         }
     }
-}
-
-struct QueryError: Error, CustomStringConvertible {
-    let description: String
 }

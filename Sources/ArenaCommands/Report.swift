@@ -13,16 +13,10 @@ extension ArenaScriptCommand {
         var bundle: String
 
         func run() async throws {
-            do {
+            try await ExitStatus.running {
                 try ReportRegenerator.regenerate(bundle: URL(fileURLWithPath: bundle))
                 print("\(bundle)/\(BundleLayout.reportMarkdown)")
                 print("\(bundle)/\(BundleLayout.reportHTML)")
-            } catch let error as PlanLoadError {
-                Console.error(error.rendered)
-                throw ExitCode(ExitStatus.error)
-            } catch {
-                Console.error("error: \(error)")
-                throw ExitCode(ExitStatus.error)
             }
         }
     }

@@ -9,8 +9,9 @@ extension ArenaScriptCommand {
             abstract: "Check, lock, execute and bundle an experiment (the default verb).",
             discussion: """
                 Exit status: 0 when every run finished and every expect passed, 1 when an expect \
-                failed, 3 when none failed but an `expect ... with confidence` was inconclusive, 2 when \
-                the experiment could not be run; on Ctrl-C, SIGTERM or SIGHUP the \
+                failed or --locked would change the lockfile, 3 when none failed but an `expect ... with \
+                confidence` was inconclusive, 2 when the experiment could not be run, 64 on a usage \
+                error; on Ctrl-C, SIGTERM or SIGHUP the \
                 servers it started are stopped (ARENA_STOP_GRACE seconds, default 30, then killed; a \
                 second Ctrl-C kills at once) and it ends by that signal (status 130, 143, 129). The \
                 bundle goes to results/<experiment>/<run id>/ beside lockfiles/ (see docs/bundle.md).
@@ -39,33 +40,27 @@ extension ArenaScriptCommand {
         var allowHardwareMismatch = false
 
         func run() async throws {
-            let log: @Sendable (String) -> Void = { Console.error($0) }
-            let outcome: ExperimentRunner.Outcome
-            do {
+            try await ExitStatus.running {
+                let log: @Sendable (String) -> Void = { Console.error($0) }
+                let offline = offline || OfflineMode.fromEnvironment()
                 let runner = ExperimentRunner(lockService: try LockService.fromEnvironment(log: log),
                                               engines: StandardEngineProvider.fromEnvironment(offline: offline, noCache: noCache,
                                                                                                 allowHardwareMismatch: allowHardwareMismatch, log: log),
                                               datasets: .fromEnvironment(offline: offline), progress: ProgressReporter(), log: log)
-                outcome = try await runner.run(path: file, options: .init(locked: locked, offline: offline, noGit: noGit,
-                                                                          resultsRoot: results.map { URL(fileURLWithPath: $0) }))
-            } catch let error as PlanLoadError {
-                Console.error(error.rendered)
-                throw ExitCode(ExitStatus.error)
-            } catch {
-                Console.error("error: \(error)")
-                throw ExitCode(ExitStatus.error)
-            }
-            for expectation in outcome.expectations {
-                let label = switch expectation.verdict {
-                case .passed: "passed"
-                case .failed: "FAILED"
-                case .inconclusive: "INCONCLUSIVE"
+                let outcome = try await runner.run(path: file, options: .init(locked: locked, offline: offline, noGit: noGit,
+                                                                              resultsRoot: results.map { URL(fileURLWithPath: $0) }))
+                for expectation in outcome.expectations {
+                    let label = switch expectation.verdict {
+                    case .passed: "passed"
+                    case .failed: "FAILED"
+                    case .inconclusive: "INCONCLUSIVE"
+                    }
+                    print("\(label): expect \(expectation.source) (\(expectation.detail))")
                 }
-                print("\(label): expect \(expectation.source) (\(expectation.detail))")
+                print("bundle: \(outcome.bundle.path)")
+                if outcome.failedExpectations > 0 { throw VerdictFailure.failed }
+                if outcome.inconclusiveExpectations > 0 { throw VerdictFailure.inconclusive }
             }
-            print("bundle: \(outcome.bundle.path)")
-            if outcome.failedExpectations > 0 { throw ExitCode(ExitStatus.failed) }
-            if outcome.inconclusiveExpectations > 0 { throw ExitCode(ExitStatus.inconclusive) }
         }
     }
 }

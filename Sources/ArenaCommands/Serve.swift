@@ -21,11 +21,13 @@ extension ArenaScriptCommand {
         var name: String?
 
         func run() async throws {
-            let served = try ServedModel.native(folder: URL(fileURLWithPath: modelDir), name: name)
-            let server = try CompletionServer(served: served, host: host, port: port)
-            let bound = try await server.start()
-            Console.error("arena-script serve: \(served.name) on http://\(host):\(bound)/v1")
-            while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
+            try await ExitStatus.running {
+                let served = try ServedModel.native(folder: URL(fileURLWithPath: modelDir), name: name)
+                let server = try CompletionServer(served: served, host: host, port: port)
+                let bound = try await server.start()
+                Console.error("arena-script serve: \(served.name) on http://\(host):\(bound)/v1")
+                while true { try await Task.sleep(nanoseconds: 3_600_000_000_000) }
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ extension ArenaScriptCommand {
                 experiment file, that the locked git commit is in the repository's history, and that \
                 the recorded responses re-score to exactly the recorded metrics. With --rerun, executes \
                 the experiment again with the locked pins and compares task by task (docs/ci.md). \
-                Exit status: 0 reproduced, 1 differs or drifted, 2 could not verify.
+                Exit status: 0 reproduced, 1 differs or drifted, 2 could not verify, 64 usage error.
                 """
         )
 
@@ -26,40 +26,35 @@ extension ArenaScriptCommand {
         var rerun = false
 
         func run() async throws {
-            let report: VerificationReport
-            do {
-                report = try BundleVerifier.verify(lockfile: lockfile, bundle: bundle.map { URL(fileURLWithPath: $0) })
-            } catch {
-                Console.error("error: \(error)")
-                throw ExitCode(ExitStatus.error)
+            try await ExitStatus.running {
+                let report = try BundleVerifier.verify(lockfile: lockfile, bundle: bundle.map { URL(fileURLWithPath: $0) })
+                for check in report.checks { print("ok: \(check)") }
+                for difference in report.differences { print("DIFFERS: \(difference)") }
+                guard report.status == .reproduced else {
+                    print("\(report.bundle.path): differs (\(report.differences.count) difference(s))")
+                    throw VerdictFailure.failed
+                }
+                guard rerun else {
+                    print("\(report.bundle.path): reproduced")
+                    return
+                }
+                let comparison: RerunComparison
+                do {
+                    let log: @Sendable (String) -> Void = { Console.error($0) }
+                    let runner = ExperimentRunner(lockService: try LockService.fromEnvironment(log: log),
+                                                  engines: StandardEngineProvider.fromEnvironment(noCache: true, log: log),
+                                                  datasets: .fromEnvironment(offline: false), log: log)
+                    comparison = try await runner.rerun(lockfile: lockfile, recorded: report.bundle)
+                } catch {
+                    throw CommandFailure(description: "could not run again: \(error)")
+                }
+                for verdict in comparison.verdicts {
+                    print("\(verdict.reproduced ? "ok" : "DRIFTED"): \(verdict.model)/\(verdict.task) \(verdict.metric) recorded \(String(format: "%.4f", verdict.recorded)), now \(String(format: "%.4f", verdict.rerun)): \(verdict.detail)")
+                }
+                for missing in comparison.missing { print("DRIFTED: \(missing) was not produced again") }
+                if !comparison.reproduced { throw VerdictFailure.failed }
+                print("reproduced by re-running")
             }
-            for check in report.checks { print("ok: \(check)") }
-            for difference in report.differences { print("DIFFERS: \(difference)") }
-            guard report.status == .reproduced else {
-                print("\(report.bundle.path): differs (\(report.differences.count) difference(s))")
-                throw ExitCode(ExitStatus.failed)
-            }
-            guard rerun else {
-                print("\(report.bundle.path): reproduced")
-                return
-            }
-            let comparison: RerunComparison
-            do {
-                let log: @Sendable (String) -> Void = { Console.error($0) }
-                let runner = ExperimentRunner(lockService: try LockService.fromEnvironment(log: log),
-                                              engines: StandardEngineProvider.fromEnvironment(noCache: true, log: log),
-                                              datasets: .fromEnvironment(offline: false), log: log)
-                comparison = try await runner.rerun(lockfile: lockfile, recorded: report.bundle)
-            } catch {
-                Console.error("error: could not run again: \(error)")
-                throw ExitCode(ExitStatus.error)
-            }
-            for verdict in comparison.verdicts {
-                print("\(verdict.reproduced ? "ok" : "DRIFTED"): \(verdict.model)/\(verdict.task) \(verdict.metric) recorded \(String(format: "%.4f", verdict.recorded)), now \(String(format: "%.4f", verdict.rerun)): \(verdict.detail)")
-            }
-            for missing in comparison.missing { print("DRIFTED: \(missing) was not produced again") }
-            if !comparison.reproduced { throw ExitCode(ExitStatus.failed) }
-            print("reproduced by re-running")
         }
     }
 }

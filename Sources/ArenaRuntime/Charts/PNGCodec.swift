@@ -43,14 +43,17 @@ public enum PNGCodec {
         return out.prefix(Int(size))
     }
 
-    /// Decodes PNG bytes to 8-bit RGBA.
+    /// Decodes PNG bytes to 8-bit RGBA. libpng keeps the pointer that begins a read from memory
+    /// and reads the pixels through it when the read finishes, so both happen while `data` is borrowed.
     public static func decodeRGBA(_ data: Data) throws -> (width: Int, height: Int, pixels: [UInt8]) {
+        try data.withUnsafeBytes { raw in try decodeRGBA(borrowing: raw) }
+    }
+
+    /// Decodes the PNG in `bytes`, which must stay valid until this returns.
+    static func decodeRGBA(borrowing bytes: UnsafeRawBufferPointer) throws -> (width: Int, height: Int, pixels: [UInt8]) {
         var image = png_image()
         image.version = UInt32(ARENA_PNG_IMAGE_VERSION)
-        let began = data.withUnsafeBytes { raw in
-            png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count)
-        }
-        guard began != 0 else { throw PNGError.decode(message(image)) }
+        guard png_image_begin_read_from_memory(&image, bytes.baseAddress, bytes.count) != 0 else { throw PNGError.decode(message(image)) }
         image.format = UInt32(ARENA_PNG_FORMAT_RGBA)
         let width = Int(image.width), height = Int(image.height)
         var pixels = [UInt8](repeating: 0, count: width * height * 4)

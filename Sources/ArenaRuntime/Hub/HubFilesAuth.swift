@@ -47,7 +47,7 @@ public struct HubFilesConfiguration: Sendable {
     }
 
     /// `$ARENA_CACHE_DIR`, else `$XDG_CACHE_HOME/arena-script`, else `~/.cache/arena-script`;
-    /// offline when `ARENA_OFFLINE` or `HF_HUB_OFFLINE` is 1/true/yes.
+    /// offline as `OfflineMode` reads the environment (`ARENA_OFFLINE`, `HF_HUB_OFFLINE`).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> HubFilesConfiguration {
         let cache: URL
         if let dir = environment["ARENA_CACHE_DIR"], !dir.isEmpty {
@@ -57,8 +57,7 @@ public struct HubFilesConfiguration: Sendable {
         } else {
             cache = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".cache/arena-script")
         }
-        let truthy: (String?) -> Bool = { ["1", "true", "yes", "on"].contains(($0 ?? "").lowercased()) }
         return HubFilesConfiguration(auth: .fromEnvironment(environment), cacheDirectory: cache,
-                                     offline: truthy(environment["ARENA_OFFLINE"]) || truthy(environment["HF_HUB_OFFLINE"]))
+                                     offline: OfflineMode.fromEnvironment(environment))
     }
 }

@@ -76,7 +76,10 @@ public struct LockResolver: Sendable {
             }
         }
         for name in taskNames.sorted() {
-            let entry = TaskDatasetTable.entry(for: name)
+            // The task's own Hub dataset only where some run reads it; a task run only on a
+            // `dataset(...)` names no Hub dataset (its files are under dataset.<key>).
+            let readsItsOwnData = plan.runs.contains { $0.tasks.contains { $0.name == name && $0.dataset == nil } }
+            let entry = readsItsOwnData ? TaskDatasetTable.entry(for: name) : nil
             let catalog = try taskCatalog(name)
             lock.tasks.append(LockedTask(name: name, version: catalog?.version, promptHash: catalog?.contentHash,
                                          dataset: entry?.id, datasetConfig: entry?.config))
@@ -126,6 +129,30 @@ public struct LockResolver: Sendable {
         case image(ResolvedImage)
     }
 
+    /// A finished request as a child task returns it. Not a tuple built around the `await`:
+    /// Swift 6.3's optimizer drops the part of an async closure's tuple result written before a
+    /// suspension point (swiftlang/swift#91911), which handed back a zeroed request in release builds.
+    struct PinOutcome: Sendable {
+        let request: PinRequest
+        let result: Result<Pin, any Error>
+    }
+
+    /// Resolves one request; the value is awaited into a local before anything is built around it.
+    static func pin(_ request: PinRequest, hub: HubRevisionResolver, registry: RegistryDigestResolver) async -> Result<Pin, any Error> {
+        do {
+            switch request {
+            case let .hub(kind, id, revision):
+                let sha = try await hub.resolve(kind: kind, id: id, revision: revision)
+                return .success(.sha(sha))
+            case let .image(image):
+                let resolved = try await registry.resolve(image)
+                return .success(.image(resolved))
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// Requests in flight at once while prefetching.
     static let maxConcurrentRequests = 6
 
@@ -148,24 +175,18 @@ public struct LockResolver: Sendable {
         mutating func prefetch(_ requests: [PinRequest]) async throws {
             let hub = resolver.hub, registry = resolver.registry
             var results: [PinRequest: Result<Pin, any Error>] = [:]
-            try await withThrowingTaskGroup(of: (PinRequest, Result<Pin, any Error>).self) { group in
+            await withTaskGroup(of: PinOutcome.self) { group in
                 var pending = requests[...]
                 func launch() {
                     guard let request = pending.popFirst() else { return }
                     group.addTask {
-                        do {
-                            switch request {
-                            case let .hub(kind, id, revision): return (request, .success(.sha(try await hub.resolve(kind: kind, id: id, revision: revision))))
-                            case let .image(image): return (request, .success(.image(try await registry.resolve(image))))
-                            }
-                        } catch {
-                            return (request, .failure(error))
-                        }
+                        let result = await LockResolver.pin(request, hub: hub, registry: registry)
+                        return PinOutcome(request: request, result: result)
                     }
                 }
                 for _ in 0..<LockResolver.maxConcurrentRequests { launch() }
-                while let (request, result) = try await group.next() {
-                    results[request] = result
+                while let outcome = await group.next() {
+                    results[outcome.request] = outcome.result
                     launch()
                 }
             }

@@ -82,7 +82,8 @@ public struct LockService: Sendable {
         var provenance: GitProvenance?
         if options.noGit {
             root = try GitProvenanceReader.repositoryRoot(containing: file) ?? currentDirectory.standardizedFileURL
-        } else if let found = try GitProvenanceReader.read(file: file, excluding: [relativeLockPath, Self.resultsFolder]) {
+        } else if let found = try GitProvenanceReader.read(file: file, excluding: [relativeLockPath, Self.resultsFolder],
+                                                           tracking: Self.localInputs(plan, experimentDirectory: file.deletingLastPathComponent())) {
             root = found.root
             provenance = found.provenance
         } else {
@@ -116,10 +117,35 @@ public struct LockService: Sendable {
             }
             return (.upToDate(path: shownPath), resolved)
         }
+        // Same pins and the same changed experiment paths: the file on disk (when it is as this
+        // version writes it) stays as it is, its provenance naming where these pins were locked. A
+        // new commit or an unrelated file changes neither the lockfile nor the run id.
+        if let previous, let existingText, Self.samePins(previous, resolved), LockfileWriter.render(previous) == existingText {
+            return (.unchanged(path: shownPath), previous)
+        }
         let text = LockfileWriter.render(resolved)
         if text == existingText { return (.unchanged(path: shownPath), resolved) }
         try AtomicFile.write(text, to: lockURL)
         return (.written(path: shownPath), resolved)
+    }
+
+    /// The experiment's local inputs as absolute URLs: model folders and files, dataset files.
+    static func localInputs(_ plan: ExperimentPlan, experimentDirectory: URL) -> [URL] {
+        var paths = plan.models.filter(\.isLocalPath).map(\.id)
+        for d in plan.datasets where d.isLocalPath {
+            paths += d.files.isEmpty ? [d.id] : d.files.keys.sorted().compactMap { d.files[$0] }
+        }
+        return paths.map { resolvePath($0, against: experimentDirectory) }
+    }
+
+    /// Whether two lockfiles pin the same things and record the same changed experiment paths;
+    /// the rest of the provenance (HEAD, branch, remote, other changed paths) is not compared.
+    static func samePins(_ a: Lockfile, _ b: Lockfile) -> Bool {
+        guard (a.git == nil) == (b.git == nil), a.git?.dirtyPaths == b.git?.dirtyPaths else { return false }
+        var left = a, right = b
+        left.git = nil
+        right.git = nil
+        return LockfileWriter.render(left) == LockfileWriter.render(right)
     }
 
     /// `url` relative to `base` when inside it, else the absolute path.

@@ -69,18 +69,26 @@ public struct GitProvenance: Sendable, Equatable {
     public var remoteName: String?
     /// The remote's URL without user name or password.
     public var remoteURL: String?
-    /// Changed, staged or untracked paths relative to the repository root, sorted, lockfile excluded.
+    /// The experiment's own paths (the experiment file, its local data files, its local model
+    /// folders and files inside the repository) that are changed, staged, deleted or untracked;
+    /// relative to the repository root, sorted bytewise.
     public var dirtyPaths: [String]
+    /// How many other paths of the repository are changed, staged, deleted or untracked (the
+    /// lockfile and `results/` left out): whether anything else is dirty, without naming it.
+    public var otherDirtyCount: Int
 
+    /// Whether any of the experiment's own paths differs from HEAD.
     public var dirty: Bool { !dirtyPaths.isEmpty }
 
-    public init(head: String?, branch: String?, detached: Bool, remoteName: String?, remoteURL: String?, dirtyPaths: [String]) {
+    public init(head: String?, branch: String?, detached: Bool, remoteName: String?, remoteURL: String?, dirtyPaths: [String],
+                otherDirtyCount: Int = 0) {
         self.head = head
         self.branch = branch
         self.detached = detached
         self.remoteName = remoteName
         self.remoteURL = remoteURL
         self.dirtyPaths = dirtyPaths
+        self.otherDirtyCount = otherDirtyCount
     }
 }
 

@@ -60,7 +60,9 @@ public enum LockfileReader {
         guard try f.bool(["git", "enabled"]) else { return nil }
         let g = GitProvenance(head: try f.optionalString(["git", "head"]), branch: try f.optionalString(["git", "branch"]),
                               detached: try f.bool(["git", "detached"]), remoteName: try f.optionalString(["git", "remote", "name"]),
-                              remoteURL: try f.optionalString(["git", "remote", "url"]), dirtyPaths: try f.strings(["git", "dirty_paths"]))
+                              remoteURL: try f.optionalString(["git", "remote", "url"]), dirtyPaths: try f.strings(["git", "dirty_paths"]),
+                              otherDirtyCount: try f.optionalInt(["git", "other_dirty_count"]) ?? 0)
+        guard g.otherDirtyCount >= 0 else { throw f.error(["git", "other_dirty_count"], "must not be negative") }
         guard try f.bool(["git", "dirty"]) == g.dirty else {
             throw f.error(["git", "dirty"], "does not agree with git.dirty_paths")
         }

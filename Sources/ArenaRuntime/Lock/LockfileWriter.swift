@@ -56,6 +56,7 @@ public enum LockfileWriter {
         out.add("remote.url", g.remoteURL.map(LockValue.string))
         out.add("dirty", .bool(g.dirty))
         out.add("dirty_paths", .strings(g.dirtyPaths))
+        out.add("other_dirty_count", .int(g.otherDirtyCount))
         return out.entries
     }
 

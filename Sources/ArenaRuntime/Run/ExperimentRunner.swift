@@ -61,7 +61,8 @@ public struct ExperimentRunner: Sendable {
         let lockURL = resolvePath(lockOutcome.path, against: lockService.currentDirectory)
         let experimentFile = resolvePath(plan.sourcePath, against: lockService.currentDirectory)
         let experimentDirectory = experimentFile.deletingLastPathComponent()
-        let documents = TaskDocumentsLoader(loader: datasets, experimentDirectory: experimentDirectory)
+        let documents = TaskDocumentsLoader(loader: datasets, experimentDirectory: experimentDirectory,
+                                            root: Lockfile.root(ofLockfileAt: lockURL))
 
         var outcomes: [TaskOutcome] = []
         var models: [BundleModel] = []
@@ -76,12 +77,15 @@ public struct ExperimentRunner: Sendable {
             let handle = try await engines.start(model: model, engine: engineSpec, seed: pinned.seed,
                                                  experimentDirectory: experimentDirectory, progress: progress)
             var facts = handle.environment
+            let firstOutcome = outcomes.count
+            var origins: [String: TaskDataOrigin] = [:]
             do {
                 var tasks: [LMEvalDelegation.DelegatedTask] = []
                 for selection in run.tasks {
                     var definition = try TaskCatalog.task(named: selection.name)
                     definition.generation = definition.generation?.applying(selection.generation)
-                    let (docs, files) = try documents.documents(for: definition, selection: selection, plan: pinned, lockfile: lockfile)
+                    let (docs, files, origin) = try documents.documents(for: definition, selection: selection, plan: pinned, lockfile: lockfile)
+                    origins[definition.name] = origin
                     let options = ScoringOptions(numFewshot: selection.fewshot, limit: selection.limit ?? pinned.limit,
                                                  fewshotSeed: pinned.seed, generationSeed: pinned.seed)
                     tasks.append(.init(definition: definition, selection: selection, documents: docs, options: options))
@@ -111,6 +115,10 @@ public struct ExperimentRunner: Sendable {
                 throw error
             }
             await handle.stop()
+            // results.json names the data each task read, not the task's default dataset.
+            for i in firstOutcome..<outcomes.count {
+                if let origin = origins[outcomes[i].task] { outcomes[i].config = origin.applied(to: outcomes[i].config) }
+            }
             if !models.contains(where: { $0.key == model.key }) {
                 models.append(BundleModel(key: model.key, id: model.id, revision: lockfile.model(model.key)?.sha ?? model.revision,
                                           engine: handle.engine.identity))
@@ -164,7 +172,10 @@ public struct ExperimentRunner: Sendable {
     static func facts(lockfile: Lockfile) -> [(String, String)] {
         var facts: [(String, String)] = [("experiment file", "\(lockfile.experiment.file) sha256:\(lockfile.experiment.sha256.prefix(16))")]
         if let git = lockfile.git {
-            facts.append(("git commit", (git.head ?? "none") + (git.dirty ? " (dirty: \(git.dirtyPaths.count) paths)" : "")))
+            var changes: [String] = []
+            if git.dirty { changes.append("changed: " + git.dirtyPaths.joined(separator: ", ")) }
+            if git.otherDirtyCount > 0 { changes.append("\(git.otherDirtyCount) other path\(git.otherDirtyCount == 1 ? "" : "s") changed") }
+            facts.append(("git commit", (git.head ?? "none") + (changes.isEmpty ? "" : " (" + changes.joined(separator: "; ") + ")")))
             if let branch = git.branch { facts.append(("branch", branch)) }
         }
         for engine in lockfile.engines {

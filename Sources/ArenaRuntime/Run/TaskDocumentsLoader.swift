@@ -5,24 +5,33 @@ import Foundation
 public struct TaskDocumentsLoader: Sendable {
     public var loader: DatasetLoader
     public var experimentDirectory: URL
+    /// Local data paths are recorded relative to this folder (the one holding `lockfiles/`).
+    public var root: URL
 
-    public init(loader: DatasetLoader, experimentDirectory: URL) {
+    public init(loader: DatasetLoader, experimentDirectory: URL, root: URL? = nil) {
         self.loader = loader
         self.experimentDirectory = experimentDirectory
+        self.root = root ?? experimentDirectory
     }
 
+    /// The task's documents, every file read (local paths relative to `root`), and where the
+    /// documents came from.
     public func documents(for task: TaskDefinition, selection: TaskSelection, plan: ExperimentPlan,
-                          lockfile: Lockfile) throws -> (documents: TaskDocuments, files: [DataFileRecord]) {
+                          lockfile: Lockfile) throws -> (documents: TaskDocuments, files: [DataFileRecord], origin: TaskDataOrigin) {
         // Only the splits the task reads at this few-shot count (what `check` asks the dataset for).
         let splits = task.splitsRead(fewshot: selection.fewshot)
         var loaded: [String: LoadedSplit] = [:]
+        var sources: [String: DatasetSource] = [:]
         for split in splits {
-            loaded[split] = try loader.load(try source(for: task, selection: selection, plan: plan, lockfile: lockfile, split: split), split: split)
+            let source = try source(for: task, selection: selection, plan: plan, lockfile: lockfile, split: split)
+            sources[split] = source
+            loaded[split] = try loader.load(source, split: split)
         }
         let eval = loaded[task.dataset.evalSplit]?.rows ?? []
         let fewshot = task.dataset.fewshotSplit.flatMap { splits.contains($0) ? loaded[$0]?.rows : nil } ?? []
-        let files = loaded.keys.sorted().flatMap { loaded[$0]?.files ?? [] }
-        return (TaskDocuments(eval: eval, fewshot: fewshot), files)
+        let origin = TaskDataOrigin.of(sources, files: loaded.mapValues(\.files), root: root)
+        let files = loaded.keys.sorted().flatMap { loaded[$0]?.files ?? [] }.map { $0.relative(to: root) }
+        return (TaskDocuments(eval: eval, fewshot: fewshot), files, origin)
     }
 
     func source(for task: TaskDefinition, selection: TaskSelection, plan: ExperimentPlan, lockfile: Lockfile, split: String) throws -> DatasetSource {

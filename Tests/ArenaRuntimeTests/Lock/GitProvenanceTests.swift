@@ -27,15 +27,21 @@ import Testing
         #expect(p.dirtyPaths.isEmpty)
     }
 
-    @Test func dirtyPathsAreListedSortedWithoutTheLockfile() throws {
+    @Test func theExperimentsOwnPathsAreListedSortedAndEveryOtherChangeCounted() throws {
         let repo = try TemporaryRepository.make()
         defer { repo.remove() }
         try repo.write("experiments/x.arena", "experiment \"x\"\n")
+        try repo.write("experiments/data/test.jsonl", "{}\n")
+        try repo.write("models/m/config.json", "{}\n")
         try repo.write("README.md", "readme\n")
         try repo.write("gone.txt", "to delete\n")
         try repo.write(".gitignore", "*.log\n")
         try repo.commitAll()
         try repo.write("experiments/x.arena", "experiment \"x\"\nlet a = 1\n")
+        try repo.write("experiments/data/test.jsonl", "{\"a\": 1}\n")
+        try repo.write("models/m/new weights.bin", "new\n")
+        try repo.write("models/m/.cache/x", "hidden\n")
+        try repo.write("models/mm/other.bin", "a sibling folder, not the model\n")
         try repo.write("notes/new file.txt", "untracked\n")
         try repo.write("staged.txt", "staged\n")
         try repo.git("add", "staged.txt")
@@ -45,14 +51,23 @@ import Testing
         try repo.write("results/x/0123/results.json", "{}\n")
         try repo.write("results.txt", "not a run output\n")
 
-        let p = try read(repo).provenance
+        let tracking = ["experiments/data/test.jsonl", "models/m", "outside/../../elsewhere"].map { repo.root.appendingPathComponent($0) }
+        let p = try #require(try GitProvenanceReader.read(file: repo.root.appendingPathComponent("experiments/x.arena"),
+                                                         excluding: ["lockfiles/x.lock", "results/"], tracking: tracking)).provenance
         #expect(p.dirty)
-        #expect(p.dirtyPaths == ["experiments/x.arena", "gone.txt", "notes/new file.txt", "results.txt", "staged.txt"])
-        // The same set as `git status` reports, less the lockfile and run outputs.
+        #expect(p.dirtyPaths == ["experiments/data/test.jsonl", "experiments/x.arena", "models/m/new weights.bin"])
+        // Every path `git status` reports, less the lockfile and run outputs, is listed or counted.
         let porcelain = try repo.git("status", "--porcelain", "-uall", "-z")
             .split(separator: "\0").map { String($0.dropFirst(3)) }
             .filter { $0 != "lockfiles/x.lock" && !$0.hasPrefix("results/") }.sorted()
-        #expect(p.dirtyPaths == porcelain)
+        #expect(porcelain.count == 9)
+        #expect(p.otherDirtyCount == porcelain.count - p.dirtyPaths.count)
+        #expect(Set(p.dirtyPaths).isSubset(of: Set(porcelain)))
+
+        // Without tracked inputs only the experiment file is the experiment's own.
+        let plain = try read(repo).provenance
+        #expect(plain.dirtyPaths == ["experiments/x.arena"])
+        #expect(plain.otherDirtyCount == porcelain.count - 1)
     }
 
     @Test func detachedHeadHasNoBranch() throws {

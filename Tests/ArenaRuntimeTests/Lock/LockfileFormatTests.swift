@@ -13,7 +13,7 @@ import Testing
             experiment: LockedExperiment(name: "finetune vs base — ß", file: "experiments/x.arena", sha256: String(repeating: "a", count: 64),
                                          seed: 1234, limit: 100, tolerance: Tolerance(absolute: 0.02, alpha: 0.05)),
             git: GitProvenance(head: String(repeating: "1", count: 40), branch: "feature/lock", detached: false, remoteName: "origin",
-                               remoteURL: "https://github.example/org/repo.git", dirtyPaths: ["a b.txt", "notes/\"q\".md"]),
+                               remoteURL: "https://github.example/org/repo.git", dirtyPaths: ["a b.txt", "notes/\"q\".md"], otherDirtyCount: 3),
             models: [LockedModel(key: "base", id: "Qwen/Qwen2.5-3B-Instruct", revision: "main", source: .hub, sha: String(repeating: "b", count: 40)),
                      LockedModel(key: "local", id: "../models/tiny", revision: "main", source: .local, sha: String(repeating: "c", count: 64))],
             engines: [LockedEngine(spec: engine, imageDigest: digest, pinnedImage: "docker.io/vllm/vllm-openai@\(digest)"),
