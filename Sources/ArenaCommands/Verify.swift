@@ -8,9 +8,13 @@ extension ArenaScriptCommand {
             commandName: "verify",
             abstract: "Prove a recorded result from its lockfile.",
             discussion: """
-                Offline: checks every manifest hash, that the bundle ran this lockfile and the locked \
-                experiment file, that the locked git commit is in the repository's history, and that \
-                the recorded responses re-score to exactly the recorded metrics. With --rerun, executes \
+                Offline: checks every manifest hash; that the bundle ran this lockfile under its run id \
+                (a unified diff when the lockfile differs) and the locked experiment file; that the \
+                lockfile is what the experiment and its local files lock to; that the locked git commit \
+                is in the repository's history; that the bundle holds every (model, task) the lockfile \
+                runs and no other, with its settings and data; that each sample row is what the pinned \
+                data gives, where it is reachable offline; and that the recorded responses re-score to \
+                the recorded metrics (docs/bundle.md). With --rerun, executes \
                 the experiment again with the locked pins and compares task by task (docs/ci.md). \
                 Exit status: 0 reproduced, 1 differs or drifted, 2 could not verify, 64 usage error.
                 """
@@ -27,9 +31,10 @@ extension ArenaScriptCommand {
 
         func run() async throws {
             try await ExitStatus.running {
-                let report = try BundleVerifier.verify(lockfile: lockfile, bundle: bundle.map { URL(fileURLWithPath: $0) })
+                let report = try await BundleVerifier.verify(lockfile: lockfile, bundle: bundle.map { URL(fileURLWithPath: $0) })
                 for check in report.checks { print("ok: \(check)") }
                 for difference in report.differences { print("DIFFERS: \(difference)") }
+                for diff in report.diffs { print(diff, terminator: diff.hasSuffix("\n") ? "" : "\n") }
                 guard report.status == .reproduced else {
                     print("\(report.bundle.path): differs (\(report.differences.count) difference(s))")
                     throw VerdictFailure.failed

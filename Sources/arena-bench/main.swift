@@ -13,6 +13,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("hubmodel", "bring a model from a loopback Hub into a cache folder: cold, warm, rebuilt"),
     ("scoring", "native scorer CPU time per prompt against a completions server (SPEC.json as run_lm_eval.py)"),
     ("serve", "loglikelihood requests/s through arena-script serve over loopback HTTP vs direct"),
+    ("verify", "verify's re-scoring of a generated 10,000-document arc_easy bundle [DOCUMENTS]"),
     ("interrupt", "ms from Ctrl-C (and from a second Ctrl-C) to arena-script's exit with its server stopped"),
 ]
 
@@ -46,6 +47,8 @@ case "scoring":
     try await ScoringBench.run(Array(args.dropFirst()))
 case "serve":
     try await ServeBench.run(Array(args.dropFirst()))
+case "verify":
+    try await VerifyBench.run(Array(args.dropFirst()))
 case "interrupt":
     do { try await InterruptBench.run(Array(args.dropFirst())) } catch {
         FileHandle.standardError.write(Data("arena-bench interrupt: \(error)\n".utf8))

@@ -82,12 +82,10 @@ public struct ExperimentRunner: Sendable {
             do {
                 var tasks: [LMEvalDelegation.DelegatedTask] = []
                 for selection in run.tasks {
-                    var definition = try TaskCatalog.task(named: selection.name)
-                    definition.generation = definition.generation?.applying(selection.generation)
+                    let definition = try selection.scoredDefinition()
                     let (docs, files, origin) = try documents.documents(for: definition, selection: selection, plan: pinned, lockfile: lockfile)
                     origins[definition.name] = origin
-                    let options = ScoringOptions(numFewshot: selection.fewshot, limit: selection.limit ?? pinned.limit,
-                                                 fewshotSeed: pinned.seed, generationSeed: pinned.seed)
+                    let options = selection.scoringOptions(experimentLimit: pinned.limit, seed: pinned.seed)
                     tasks.append(.init(definition: definition, selection: selection, documents: docs, options: options))
                     dataFiles[definition.name] = .array(files.map(\.json))
                 }

@@ -20,7 +20,7 @@ struct LMEvalDelegation {
         var version: String
         /// lm-eval's own logs, for the bundle's logs/.
         var log: String
-        /// Per-document values where lm-eval and arena-script's scorer differ by more than 1e-9.
+        /// Per-document values where lm-eval and arena-script's scorer differ by more than `agreement`.
         var disagreements: [String]
     }
 
@@ -30,6 +30,16 @@ struct LMEvalDelegation {
     var endpoint: ServedEndpoint
     var engine: EngineSpec
     var seed: Int
+
+    /// How far lm-eval's value (recorded) and arena-script's re-computation of it may differ: the
+    /// two compute the same formulas with different float operation orders (numpy's pairwise sums,
+    /// `np.exp` over a vector), so they agree to about 1e-15, not always to the last bit. The import
+    /// logs a disagreement past it, and `verify` accepts a harness bundle's values within it.
+    static let agreement = 1e-9
+
+    static func agrees(_ recorded: Double, _ computed: Double) -> Bool {
+        abs(recorded - computed) <= agreement || (recorded.isNaN && computed.isNaN)
+    }
 
     /// lm-eval 0.4.13's YAML for each task, under its `tasks/` folder.
     static let builtinYAML: [String: String] = [
@@ -126,7 +136,7 @@ struct LMEvalDelegation {
                 let row = rows.first { ($0["filter"]?.stringValue ?? "none") == record.filter }
                 for metric in record.metrics.keys.sorted() {
                     guard let theirs = row?[metric]?.doubleValue, let ours = record.metrics[metric] else { continue }
-                    if !(abs(theirs - ours) <= 1e-9 || (theirs.isNaN && ours.isNaN)) {
+                    if !Self.agrees(theirs, ours) {
                         disagreements.append("\(name) doc \(document.docID) \(metric),\(record.filter): lm-eval \(PythonFloat.repr(theirs)), arena-script \(PythonFloat.repr(ours))")
                     }
                     record.metrics[metric] = theirs

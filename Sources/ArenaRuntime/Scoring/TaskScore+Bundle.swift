@@ -7,18 +7,9 @@ extension TaskScore {
         // "N/A" aggregates (a stderr over fewer than two samples) stay as NaN, which results.json
         // writes back as "N/A" the way lm-eval does.
         let numbers = metrics.mapValues { $0.doubleValue ?? .nan }
-        var config = TaskCatalog.canonicalDescription(definition)
-        if case var .object(fields) = config {
-            fields["num_fewshot"] = .int(nShot)
-            config = .object(fields)
-        }
-        let primary = "\(definition.metricNames.first ?? "acc"),\(definition.filterNames.first ?? "none")"
-        let rows = samples.map { sample in
-            // Each row also names its requests by the sha256 of their canonical arguments.
-            guard case var .object(fields) = sample.json else { return sample.json }
-            fields["request_hashes"] = .array(sample.requests.map { .string(SHA256.hex($0.argumentsJSON.serialized(indent: nil))) })
-            return .object(fields)
-        }
+        let config = Self.config(definition, nShot: nShot)
+        let primary = Self.primaryMetric(definition)
+        let rows = samples.map(\.bundleRow)
         let truncation = contextWindow.map { window in
             TaskTruncation(documents: TaskTruncation.truncatedDocuments(in: rows) ?? 0, window: window)
         }
@@ -28,5 +19,31 @@ extension TaskScore {
             higherIsBetter: Dictionary(uniqueKeysWithValues: definition.metricNames.map { ($0, true) }),
             primaryMetric: primary, config: config, samples: rows, truncation: truncation
         )
+    }
+
+    /// results.json's `configs.<task>` before the data fields are filled in: the task's canonical
+    /// description with `num_fewshot`.
+    static func config(_ definition: TaskDefinition, nShot: Int) -> JSONValue {
+        var config = TaskCatalog.canonicalDescription(definition)
+        if case var .object(fields) = config {
+            fields["num_fewshot"] = .int(nShot)
+            config = .object(fields)
+        }
+        return config
+    }
+
+    /// The task's first metric under its first filter, e.g. `acc,none` or `exact_match,strict-match`.
+    static func primaryMetric(_ definition: TaskDefinition) -> String {
+        "\(definition.metricNames.first ?? "acc"),\(definition.filterNames.first ?? "none")"
+    }
+}
+
+extension SampleRecord {
+    /// The row samples/<model>/<task>.jsonl records: lm-eval's fields plus `request_hashes`, the
+    /// sha256 of each request's canonical arguments.
+    var bundleRow: JSONValue {
+        guard case var .object(fields) = json else { return json }
+        fields["request_hashes"] = .array(requests.map { .string(SHA256.hex($0.argumentsJSON.serialized(indent: nil))) })
+        return .object(fields)
     }
 }

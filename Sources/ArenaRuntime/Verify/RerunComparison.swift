@@ -28,14 +28,17 @@ public struct RerunComparison: Sendable {
         let tolerance = tolerance ?? Self.defaultTolerance
         var verdicts: [TaskVerdict] = []
         var missing: [String] = []
+        var rerunTasks: [[String]: TaskOutcome] = [:]
+        for task in rerun.tasks where rerunTasks[[task.model, task.task]] == nil { rerunTasks[[task.model, task.task]] = task }
+        let engines = Dictionary(recorded.models.map { ($0.key, $0.engine.kind) }, uniquingKeysWith: { a, _ in a })
         for old in recorded.tasks {
-            guard let new = rerun.tasks.first(where: { $0.model == old.model && $0.task == old.task }) else {
+            guard let new = rerunTasks[[old.model, old.task]] else {
                 missing.append("\(old.model)/\(old.task)")
                 continue
             }
             let key = old.primaryMetric
             let a = old.metrics[key] ?? .nan, b = new.metrics[key] ?? .nan
-            let engine = recorded.models.first { $0.key == old.model }?.engine.kind
+            let engine = engines[old.model]
             if engine == "native" {
                 let exact = old.samples == new.samples && Self.bitEqual(old.metrics, new.metrics)
                 verdicts.append(TaskVerdict(model: old.model, task: old.task, metric: key, recorded: a, rerun: b, reproduced: exact,

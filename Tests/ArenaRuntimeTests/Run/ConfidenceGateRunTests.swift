@@ -42,7 +42,7 @@ import Testing
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func anUnderpoweredClaimIsInconclusiveEverywhereAndExitsThree() throws {
+    @Test func anUnderpoweredClaimIsInconclusiveEverywhereAndExitsThree() async throws {
         let root = try Self.scratch(extra: "")
         defer { try? FileManager.default.removeItem(at: root) }
         let (status, output) = try Self.run(in: root)
@@ -60,7 +60,7 @@ import Testing
         #expect(markdown.contains("❔ **inconclusive**: `expect tuned.arc_easy.acc > base.arc_easy.acc with confidence 0.95`"))
         let html = try String(contentsOf: bundle.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("<span class=\"inconclusive\">? inconclusive</span>"))
-        #expect(try BundleVerifier.verify(lockfile: root.appendingPathComponent("lockfiles/gate.lock").path).differences == [])
+        #expect(try await BundleVerifier.verify(lockfile: root.appendingPathComponent("lockfiles/gate.lock").path).differences == [])
     }
 
     @Test func aFailedExpectationOutranksAnInconclusiveOne() throws {

@@ -90,7 +90,7 @@ import Testing
         #expect(log.contains("local-completions"))
         let report = try String(contentsOf: delegated.bundle.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(report.contains("lm-eval 0.4.13 (engine 'engine')"))
-        let verification = try BundleVerifier.verify(lockfile: delegatedRoot.appendingPathComponent("lockfiles/run.lock").path, bundle: delegated.bundle)
+        let verification = try await BundleVerifier.verify(lockfile: delegatedRoot.appendingPathComponent("lockfiles/run.lock").path, bundle: delegated.bundle)
         #expect(verification.differences.isEmpty, "\(verification.differences)")
     }
 

@@ -94,7 +94,7 @@ import Testing
 
     @Test func verifyChecksTheRecordedTruncation() async throws {
         let (root, bundle, _) = try await Fixture.shared.get()
-        let clean = try BundleVerifier.verify(lockfile: Self.lockfile(root))
+        let clean = try await BundleVerifier.verify(lockfile: Self.lockfile(root))
         #expect(clean.differences == [])
         #expect(clean.checks.contains { $0.hasPrefix("truncation:") })
 
@@ -107,25 +107,25 @@ import Testing
             try? originalResults.write(to: results)
             try? BundleManifest.scan(root: bundle).write(to: bundle)
         }
-        func verifyAfter(samples newSamples: Data, results newResults: Data) throws -> [String] {
+        func verifyAfter(samples newSamples: Data, results newResults: Data) async throws -> [String] {
             try newSamples.write(to: samples)
             try newResults.write(to: results)
             try BundleManifest.scan(root: bundle).write(to: bundle)
-            return try BundleVerifier.verify(lockfile: Self.lockfile(root)).differences
+            return try await BundleVerifier.verify(lockfile: Self.lockfile(root)).differences
         }
         let text = String(decoding: originalSamples, as: UTF8.self)
         let zeroed = try #require(text.range(of: #""truncated_tokens":\[[0-9]+\]"#, options: .regularExpression))
         let shown = text.replacingCharacters(in: zeroed, with: #""truncated_tokens":[0]"#)
-        #expect(try verifyAfter(samples: Data(shown.utf8), results: originalResults).contains {
+        #expect(try await verifyAfter(samples: Data(shown.utf8), results: originalResults).contains {
             $0.contains("doc 0 records different truncated_tokens under different filters")
         })
         let stripped = text.replacingOccurrences(of: #","truncated_tokens":\[[0-9]+\]"#, with: "", options: .regularExpression)
-        #expect(try verifyAfter(samples: Data(stripped.utf8), results: originalResults).contains {
+        #expect(try await verifyAfter(samples: Data(stripped.utf8), results: originalResults).contains {
             $0.hasPrefix("samples/short/gsm8k.jsonl: a row without truncated_tokens")
         })
         let recount = String(decoding: originalResults, as: UTF8.self).replacingOccurrences(of: #""truncated_documents": 3"#, with: #""truncated_documents": 1"#)
         #expect(recount != String(decoding: originalResults, as: UTF8.self))
-        #expect(try verifyAfter(samples: originalSamples, results: Data(recount.utf8)) == [
+        #expect(try await verifyAfter(samples: originalSamples, results: Data(recount.utf8)) == [
             "results/short.json: gsm8k records 1 truncated documents, the samples' truncated_tokens show 3",
         ])
     }

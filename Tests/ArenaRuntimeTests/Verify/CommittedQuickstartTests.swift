@@ -5,9 +5,9 @@ import Testing
 /// The quickstart's lockfile and bundle are committed (lockfiles/quickstart.lock,
 /// results/quickstart/<run id>/); CI proves them on every run, as `arena-script verify` would.
 @Suite struct CommittedQuickstartTests {
-    @Test func theCommittedQuickstartResultVerifies() throws {
+    @Test func theCommittedQuickstartResultVerifies() async throws {
         let lockfile = QuickstartVerifyTests.repositoryRoot.appendingPathComponent("lockfiles/quickstart.lock")
-        let report = try BundleVerifier.verify(lockfile: lockfile.path)
+        let report = try await BundleVerifier.verify(lockfile: lockfile.path)
         #expect(report.differences == [], "run the quickstart again and commit lockfiles/quickstart.lock and results/quickstart/")
         #expect(report.checks.contains { $0.hasPrefix("re-scoring:") })
         #expect(report.checks.contains { $0.hasPrefix("manifest:") })

@@ -53,7 +53,7 @@ import Testing
 
     @Test func theQuickstartVerifies() async throws {
         let (root, _) = try await Fixture.shared.get()
-        let report = try BundleVerifier.verify(lockfile: Self.lockfile(root))
+        let report = try await BundleVerifier.verify(lockfile: Self.lockfile(root))
         #expect(report.differences == [])
         #expect(report.status == .reproduced)
         #expect(report.checks.contains { $0.hasPrefix("re-scoring:") })
@@ -77,7 +77,7 @@ import Testing
                 defer { try? original.write(to: url) }
                 tried += 1
                 do {
-                    let report = try BundleVerifier.verify(lockfile: lockfile.path)
+                    let report = try await BundleVerifier.verify(lockfile: lockfile.path)
                     #expect(report.status == .differs, "\(name) byte \(position) went unnoticed")
                     #expect(report.differences.contains { $0.contains(name) }, "\(name) byte \(position): \(report.differences)")
                 } catch {
@@ -87,7 +87,7 @@ import Testing
             }
         }
         #expect(tried >= 60)
-        #expect(try BundleVerifier.verify(lockfile: lockfile.path).status == .reproduced)
+        #expect(try await BundleVerifier.verify(lockfile: lockfile.path).status == .reproduced)
     }
 
     @Test func aRerunOfTheNativeEngineReproducesExactly() async throws {
@@ -104,7 +104,7 @@ import Testing
         let original = try Data(contentsOf: file)
         defer { try? original.write(to: file) }
         try (original + Data("\n// edited\n".utf8)).write(to: file)
-        let report = try BundleVerifier.verify(lockfile: Self.lockfile(root))
+        let report = try await BundleVerifier.verify(lockfile: Self.lockfile(root))
         #expect(report.differences.contains { $0.hasPrefix("experiments/quickstart.arena: sha256") })
     }
 }
