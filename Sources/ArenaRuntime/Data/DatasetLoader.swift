@@ -30,10 +30,13 @@ public struct DataFileRecord: Sendable, Equatable, Hashable {
 public struct LoadedSplit: Sendable, Equatable {
     public var rows: [JSONValue]
     public var files: [DataFileRecord]
+    /// The order of the rows' keys in the files (`JSONValue` objects do not keep it).
+    public var keyOrder: JSONKeyOrder
 
-    public init(rows: [JSONValue], files: [DataFileRecord]) {
+    public init(rows: [JSONValue], files: [DataFileRecord], keyOrder: JSONKeyOrder = JSONKeyOrder()) {
         self.rows = rows
         self.files = files
+        self.keyOrder = keyOrder
     }
 }
 
@@ -84,6 +87,7 @@ public struct DatasetLoader: Sendable {
             var files = try hub.files(repo: id, revision: revision, config: config, split: split)
             var rows: [JSONValue] = []
             var records: [DataFileRecord] = []
+            var order = JSONKeyOrder()
             var index = 0
             var refetched = false
             while index < files.count {
@@ -101,13 +105,14 @@ public struct DatasetLoader: Sendable {
                     files = try hub.files(repo: id, revision: revision, config: config, split: split)
                     rows.removeAll()
                     records.removeAll()
+                    order = JSONKeyOrder()
                     index = 0
                     continue
                 }
-                rows.append(contentsOf: try Self.rows(data, path: file.path, name: file.address))
+                rows.append(contentsOf: try Self.rows(data, path: file.path, name: file.address, keyOrder: &order))
                 records.append(DataFileRecord(path: file.address, sha256: file.sha256, size: data.count))
             }
-            return LoadedSplit(rows: rows, files: records)
+            return LoadedSplit(rows: rows, files: records, keyOrder: order)
         case let .local(path):
             return try Self.loadLocal(path: path, split: split)
         }
@@ -118,6 +123,7 @@ public struct DatasetLoader: Sendable {
     /// hash.
     public func loadRecorded(_ files: [DataFileRecord]) throws -> LoadedSplit {
         var rows: [JSONValue] = []
+        var order = JSONKeyOrder()
         for file in files {
             let data: Data
             if file.path.hasPrefix("hf://") {
@@ -132,9 +138,9 @@ public struct DatasetLoader: Sendable {
                 let actual = SHA256.hex(data)
                 guard actual == file.sha256 else { throw DatasetLoaderError.changed(path: file.path, recorded: file.sha256, actual: actual) }
             }
-            rows.append(contentsOf: try Self.rows(data, path: file.path, name: file.path))
+            rows.append(contentsOf: try Self.rows(data, path: file.path, name: file.path, keyOrder: &order))
         }
-        return LoadedSplit(rows: rows, files: files)
+        return LoadedSplit(rows: rows, files: files, keyOrder: order)
     }
 
     static func loadLocal(path: String, split: String) throws -> LoadedSplit {
@@ -151,15 +157,16 @@ public struct DatasetLoader: Sendable {
         }
         var rows: [JSONValue] = []
         var records: [DataFileRecord] = []
+        var order = JSONKeyOrder()
         for file in paths {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
                 throw DatasetLoaderError.unreadable(path: file, reason: error.localizedDescription)
             }
-            rows.append(contentsOf: try Self.rows(data, path: file, name: file))
+            rows.append(contentsOf: try Self.rows(data, path: file, name: file, keyOrder: &order))
             records.append(DataFileRecord(path: file, sha256: SHA256.hex(data), size: data.count))
         }
-        return LoadedSplit(rows: rows, files: records)
+        return LoadedSplit(rows: rows, files: records, keyOrder: order)
     }
 
     /// Parses a file's bytes like `rows(_:path:name:)`, with the 1-based line each row starts on
@@ -173,11 +180,22 @@ public struct DatasetLoader: Sendable {
 
     /// Parses a file's bytes by the extension of `path`; `name` is used in error messages.
     static func rows(_ data: Data, path: String, name: String) throws -> [JSONValue] {
+        var order = JSONKeyOrder()
+        return try rows(data, path: path, name: name, keyOrder: &order)
+    }
+
+    /// `rows(_:path:name:)`, with the order of the rows' keys merged into `keyOrder`: a JSON
+    /// file's order of first appearance, a CSV header's, a Parquet schema's.
+    static func rows(_ data: Data, path: String, name: String, keyOrder: inout JSONKeyOrder) throws -> [JSONValue] {
         let lowered = path.lowercased()
-        if lowered.hasSuffix(".parquet") { return try ParquetFile(bytes: [UInt8](data), name: name).rows() }
-        if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") { return try JSONLReader.rows(data, name: name) }
-        if lowered.hasSuffix(".csv") { return try CSVReader.rows(data, name: name) }
-        if lowered.hasSuffix(".json") { return try JSONFileReader.rows(data, name: name) }
+        if lowered.hasSuffix(".parquet") {
+            let file = try ParquetFile(bytes: [UInt8](data), name: name)
+            keyOrder.merge(file.keyOrder)
+            return try file.rows()
+        }
+        if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") { return try JSONLReader.numberedRows(data, name: name, keyOrder: &keyOrder).map(\.row) }
+        if lowered.hasSuffix(".csv") { return try CSVReader.numberedRows(data, name: name, keyOrder: &keyOrder).map(\.row) }
+        if lowered.hasSuffix(".json") { return try JSONFileReader.rows(data, name: name, keyOrder: &keyOrder) }
         throw DatasetLoaderError.unsupportedFormat(path: name)
     }
 }

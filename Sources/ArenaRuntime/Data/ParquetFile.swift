@@ -71,6 +71,9 @@ public struct ParquetFile: Sendable {
         }
     }
 
+    /// The order of the rows' keys: the schema's field order.
+    public var keyOrder: JSONKeyOrder { schema.root.rowKeyOrder }
+
     /// All rows, row group after row group.
     public func rows() throws -> [JSONValue] {
         var all: [JSONValue] = []

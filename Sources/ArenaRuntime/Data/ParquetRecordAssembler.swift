@@ -177,3 +177,35 @@ private struct LeafShaper {
         return .group(try build(depth + 1, lo, hi, &valueIndex))
     }
 }
+
+extension ParquetSchemaNode {
+    /// The key order of the rows this root assembles: each group's fields in schema order, as
+    /// pyarrow and `datasets` read them (the rules of `ParquetRecordAssembler`, key order only).
+    var rowKeyOrder: JSONKeyOrder {
+        var order = JSONKeyOrder()
+        for child in children { order.withField(child.name) { $0 = child.valueKeyOrder } }
+        return order
+    }
+
+    private var valueKeyOrder: JSONKeyOrder {
+        guard element.repetition == .repeated else { return contentKeyOrder }
+        var order = JSONKeyOrder()
+        order.withElements { $0 = contentKeyOrder }
+        return order
+    }
+
+    private var contentKeyOrder: JSONKeyOrder {
+        if isLeaf { return JSONKeyOrder() }
+        var order = JSONKeyOrder()
+        if (element.isList || element.isMap), children.count == 1, children[0].element.repetition == .repeated {
+            let repeated = children[0]
+            // A map's entries are [key, value] pairs, not objects: no keys to order.
+            if element.isMap { return order }
+            let repeatedIsElement = repeated.isLeaf || repeated.children.count > 1 || repeated.name == "array" || repeated.name == name + "_tuple"
+            order.withElements { $0 = repeatedIsElement ? repeated.contentKeyOrder : repeated.children[0].valueKeyOrder }
+            return order
+        }
+        for child in children { order.withField(child.name) { $0 = child.valueKeyOrder } }
+        return order
+    }
+}

@@ -26,6 +26,12 @@ public enum JSONLReader {
 
     /// The rows with the 1-based line each is on.
     public static func numberedRows(_ data: Data, name: String) throws -> [(line: Int, row: JSONValue)] {
+        var order = JSONKeyOrder()
+        return try numberedRows(data, name: name, keyOrder: &order)
+    }
+
+    /// The rows, with the order of their keys (each key where it first appears) merged into `keyOrder`.
+    public static func numberedRows(_ data: Data, name: String, keyOrder: inout JSONKeyOrder) throws -> [(line: Int, row: JSONValue)] {
         let bytes = [UInt8](data)
         var lines: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { buffer in
@@ -44,7 +50,7 @@ public enum JSONLReader {
             let value: JSONValue
             do {
                 var parser = JSONParser(bytes: Array(line))
-                value = try parser.parseDocument()
+                value = try parser.parseDocument(recording: &keyOrder)
             } catch {
                 throw DataFileError(file: name, line: number + 1, message: "invalid JSON: \(error)")
             }
@@ -60,17 +66,28 @@ public enum JSONLReader {
 /// A `.json` file: a JSON array of objects, or JSON Lines (as `datasets` accepts both).
 public enum JSONFileReader {
     public static func rows(_ data: Data, name: String) throws -> [JSONValue] {
+        var order = JSONKeyOrder()
+        return try rows(data, name: name, keyOrder: &order)
+    }
+
+    /// The rows, with the order of the objects' keys merged into `keyOrder`.
+    public static func rows(_ data: Data, name: String, keyOrder: inout JSONKeyOrder) throws -> [JSONValue] {
         guard let first = data.first(where: { ![0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf].contains($0) }), first == UInt8(ascii: "[") else {
-            return try JSONLReader.rows(data, name: name)
+            return try JSONLReader.numberedRows(data, name: name, keyOrder: &keyOrder).map(\.row)
         }
         let document: JSONValue
-        do { document = try JSONValue.parse(data) } catch {
+        var order = JSONKeyOrder()
+        do {
+            var parser = JSONParser(bytes: [UInt8](data))
+            document = try parser.parseDocument(recording: &order)
+        } catch {
             throw DataFileError(file: name, message: "invalid JSON: \(error)")
         }
         guard let items = document.arrayValue else { throw DataFileError(file: name, message: "expected a JSON array of objects") }
         for (index, item) in items.enumerated() where item.objectValue == nil {
             throw DataFileError(file: name, message: "item \(index) of the array is not a JSON object")
         }
+        if let rows = order.elements { keyOrder.merge(rows) }
         return items
     }
 }
@@ -85,11 +102,18 @@ public enum CSVReader {
 
     /// The rows with the 1-based line each starts on.
     public static func numberedRows(_ data: Data, name: String) throws -> [(line: Int, row: JSONValue)] {
+        var order = JSONKeyOrder()
+        return try numberedRows(data, name: name, keyOrder: &order)
+    }
+
+    /// The rows, with the header's column order merged into `keyOrder`.
+    public static func numberedRows(_ data: Data, name: String, keyOrder: inout JSONKeyOrder) throws -> [(line: Int, row: JSONValue)] {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         let records = try parse(bytes, name: name)
         guard let header = records.first else { throw DataFileError(file: name, message: "the file is empty; a header row is required") }
         let columns = header.fields
+        keyOrder.merge(.flat(columns))
         var seen = Set<String>()
         for column in columns where !seen.insert(column).inserted {
             throw DataFileError(file: name, line: header.line, message: "column '\(column)' appears twice in the header")

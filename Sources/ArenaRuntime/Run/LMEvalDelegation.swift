@@ -98,7 +98,9 @@ struct LMEvalDelegation {
         }
         for (split, rows) in splits {
             let file = data.appendingPathComponent(name).appendingPathComponent("\(split).jsonl")
-            try AtomicFile.write(rows.map { $0.serialized(indent: nil) + "\n" }.joined(), to: file)
+            // In the data's key order: lm-eval's datasets build their structs from it (DROP's few-shot
+            // targets join the keys of `answer`).
+            try AtomicFile.write(rows.map { $0.serialized(indent: nil, keyOrder: task.documents.keyOrder) + "\n" }.joined(), to: file)
             files[split] = .string(file.path)
         }
         let yaml = JSONValue.object([

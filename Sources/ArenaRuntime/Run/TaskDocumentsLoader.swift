@@ -31,7 +31,9 @@ public struct TaskDocumentsLoader: Sendable {
         let fewshot = task.dataset.fewshotSplit.flatMap { splits.contains($0) ? loaded[$0]?.rows : nil } ?? []
         let origin = TaskDataOrigin.of(sources, files: loaded.mapValues(\.files), root: root)
         let files = loaded.keys.sorted().flatMap { loaded[$0]?.files ?? [] }.map { $0.relative(to: root) }
-        return (TaskDocuments(eval: eval, fewshot: fewshot), files, origin)
+        var keyOrder = loaded[task.dataset.evalSplit]?.keyOrder ?? JSONKeyOrder()
+        for split in splits.sorted() where split != task.dataset.evalSplit { keyOrder.merge(loaded[split]?.keyOrder ?? JSONKeyOrder()) }
+        return (TaskDocuments(eval: eval, fewshot: fewshot, keyOrder: keyOrder), files, origin)
     }
 
     func source(for task: TaskDefinition, selection: TaskSelection, plan: ExperimentPlan, lockfile: Lockfile, split: String) throws -> DatasetSource {

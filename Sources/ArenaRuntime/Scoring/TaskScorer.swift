@@ -26,10 +26,13 @@ public struct ScoringOptions: Sendable, Equatable {
 public struct TaskDocuments: Sendable {
     public var eval: [JSONValue]
     public var fewshot: [JSONValue]
+    /// The order of the rows' keys in the data (both splits); what lm-eval is handed keeps it.
+    public var keyOrder: JSONKeyOrder
 
-    public init(eval: [JSONValue], fewshot: [JSONValue] = []) {
+    public init(eval: [JSONValue], fewshot: [JSONValue] = [], keyOrder: JSONKeyOrder = JSONKeyOrder()) {
         self.eval = eval
         self.fewshot = fewshot
+        self.keyOrder = keyOrder
     }
 }
 

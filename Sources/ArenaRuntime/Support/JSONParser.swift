@@ -16,6 +16,63 @@ struct JSONParser {
         return value
     }
 
+    /// `parseDocument`, noting every object's keys in the order the text gives them into `order`
+    /// (merged with what it holds: the rows of one file share it).
+    mutating func parseDocument(recording order: inout JSONKeyOrder) throws -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue(recording: &order)
+        skipWhitespace()
+        guard index == bytes.count else { throw error("unexpected data after the JSON value") }
+        return value
+    }
+
+    /// `parseValue` with the key order of its objects noted (the value is built as `parseValue` builds it).
+    mutating func parseValue(recording order: inout JSONKeyOrder) throws -> JSONValue {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            try enter()
+            defer { depth -= 1 }
+            index += 1
+            var fields: [String: JSONValue] = [:]
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(fields) }
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let key = try parseString()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                index += 1
+                skipWhitespace()
+                fields[key] = try order.withField(key) { try parseValue(recording: &$0) }
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unterminated object") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(fields) }
+                throw error("expected ',' or '}'")
+            }
+        case UInt8(ascii: "["):
+            try enter()
+            defer { depth -= 1 }
+            index += 1
+            var items: [JSONValue] = []
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            while true {
+                skipWhitespace()
+                items.append(try order.withElements { try parseValue(recording: &$0) })
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unterminated array") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                throw error("expected ',' or ']'")
+            }
+        default:
+            return try parseValue()
+        }
+    }
+
     func error(_ message: String) -> JSONParseError {
         JSONParseError(message: "malformed JSON at byte \(index): \(message)")
     }
@@ -52,7 +109,7 @@ struct JSONParser {
         index += lit.count
     }
 
-    private mutating func enter() throws {
+    mutating func enter() throws {
         depth += 1
         if depth > 512 { throw error("nesting deeper than 512 levels") }
     }

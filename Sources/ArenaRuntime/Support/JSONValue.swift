@@ -63,7 +63,15 @@ extension JSONValue {
     /// (`{"a":1,"b":[1,2]}`); an indent gives one member per line.
     public func serialized(indent: Int? = 2) -> String {
         var out: [UInt8] = []
-        write(into: &out, indent: indent, level: 0)
+        write(into: &out, indent: indent, level: 0, order: nil)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same text with object keys in `keyOrder` (the data's own order) where it knows them:
+    /// what is handed to a program that reads key order (lm-eval's datasets), never hashed content.
+    public func serialized(indent: Int?, keyOrder: JSONKeyOrder) -> String {
+        var out: [UInt8] = []
+        write(into: &out, indent: indent, level: 0, order: keyOrder)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -72,12 +80,12 @@ extension JSONValue {
     public func serializedData(indent: Int? = 2) -> Data {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        write(into: &out, indent: indent, level: 0)
+        write(into: &out, indent: indent, level: 0, order: nil)
         if indent != nil { out.append(UInt8(ascii: "\n")) }
         return Data(out)
     }
 
-    private func write(into out: inout [UInt8], indent: Int?, level: Int) {
+    private func write(into out: inout [UInt8], indent: Int?, level: Int, order: JSONKeyOrder?) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -90,20 +98,20 @@ extension JSONValue {
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.newline(&out, indent: indent, level: level + 1)
-                item.write(into: &out, indent: indent, level: level + 1)
+                item.write(into: &out, indent: indent, level: level + 1, order: order?.elements)
             }
             JSONValue.newline(&out, indent: indent, level: level)
             out.append(UInt8(ascii: "]"))
         case let .object(fields):
             if fields.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(UInt8(ascii: "{"))
-            let keys = fields.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let keys = order?.arranged(fields.keys) ?? fields.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (i, key) in keys.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSONValue.newline(&out, indent: indent, level: level + 1)
                 JSONValue.writeString(key, into: &out)
                 out.append(contentsOf: (indent == nil ? ":" : ": ").utf8)
-                fields[key]?.write(into: &out, indent: indent, level: level + 1)
+                fields[key]?.write(into: &out, indent: indent, level: level + 1, order: order?.fields[key])
             }
             JSONValue.newline(&out, indent: indent, level: level)
             out.append(UInt8(ascii: "}"))
