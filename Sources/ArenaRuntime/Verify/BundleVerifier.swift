@@ -123,6 +123,7 @@ public enum BundleVerifier {
             }
             let documents = TaskDocumentsLoader(loader: datasets, experimentDirectory: experimentURL.deletingLastPathComponent(), root: root)
             try rescore(&report, contents: contents, lock: lock, plan: pinned, documents: documents)
+            if let pinned { checkExpectations(&report, contents: contents, plan: pinned) }
             let truncation = TruncationCheck.differences(contents)
             report.differences += truncation
             if truncation.isEmpty { report.checks.append("truncation: every sample's \(TaskTruncation.sampleField) agrees with the recorded counts") }
@@ -187,6 +188,21 @@ public enum BundleVerifier {
             report.checks.append("re-derivation: not done for \(notRederived.joined(separator: "; ")); their rows' own documents are re-scored")
         }
         if differences.isEmpty { report.checks.append("re-scoring: \(samples) recorded samples give the recorded metrics") }
+    }
+
+    /// expectations.json is what the experiment's `expect` statements give on the recorded results
+    /// (`ExperimentRunner.evaluate`, the code `run` decides them with).
+    static func checkExpectations(_ report: inout VerificationReport, contents: BundleContents, plan: ExperimentPlan) {
+        let again = plan.expectations.map { ExperimentRunner.evaluate($0, outcomes: contents.tasks, seed: plan.seed) }
+        var found: [String] = []
+        if again.count != contents.expectations.count {
+            found.append("\(BundleLayout.expectations): \(contents.expectations.count) expectations recorded, the experiment has \(again.count)")
+        }
+        for (recorded, now) in zip(contents.expectations, again) where recorded != now {
+            found.append("\(BundleLayout.expectations): line \(now.line) `\(now.source)` recorded \(recorded.verdict.rawValue) (\(recorded.detail)), the recorded results give \(now.verdict.rawValue) (\(now.detail))")
+        }
+        report.differences += found
+        if found.isEmpty { report.checks.append("expectations: the \(again.count) recorded verdicts are what the recorded results give") }
     }
 
     /// The task's config names the data the documents came from, and counts its documents.

@@ -41,6 +41,7 @@ import Testing
         #expect(report.checks.contains { $0.hasPrefix("re-derivation: documents, prompts, targets and request hashes of base/arc_easy, base/gsm8k, tuned/arc_easy, tuned/gsm8k") })
         #expect(report.checks.contains { $0.hasPrefix("coverage:") })
         #expect(report.checks.contains { $0.hasPrefix("run id:") })
+        #expect(report.checks.contains("expectations: the 1 recorded verdicts are what the recorded results give"))
     }
 
     @Test func aMissingModelOrTaskIsADifference() async throws {
@@ -131,6 +132,20 @@ import Testing
         try FileManager.default.moveItem(at: moved, to: elsewhere)
         let misplaced = try await BundleVerifier.verify(lockfile: lockfile, bundle: elsewhere)
         #expect(misplaced.differences.contains("\(elsewhere.path): the bundle's folder is not \(lockfile)'s run id \(BundleLayout.runID(lockfileText: forged))"))
+    }
+
+    @Test func anEditedVerdictIsNotWhatTheRecordedResultsGive() async throws {
+        let (root, bundle, lockfile) = try await Self.copy()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = bundle.appendingPathComponent(BundleLayout.expectations)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("\"verdict\": \"passed\""))
+        try text.replacingOccurrences(of: "\"verdict\": \"passed\"", with: "\"verdict\": \"failed\"")
+            .replacingOccurrences(of: "\"passed\": true", with: "\"passed\": false").write(to: file, atomically: true, encoding: .utf8)
+        try Self.sealManifest(bundle)
+        let report = try await BundleVerifier.verify(lockfile: lockfile)
+        #expect(report.differences.contains { $0.hasPrefix("expectations.json: line ") && $0.contains("recorded failed") && $0.contains("the recorded results give passed") },
+                "\(report.differences)")
     }
 
     @Test func aLockfileThatDiffersFromTheBundlesIsShownAsAUnifiedDiff() async throws {
