@@ -29,7 +29,7 @@ extension ReportBuilder {
 public enum ReportRegenerator {
     public static func regenerate(bundle root: URL) throws {
         let contents = try BundleReader.read(root)
-        let plan = try PlanLoader.load(path: root.appendingPathComponent(BundleLayout.experiment).path)
+        let plan = try PlanLoader.load(path: root.appendingPathComponent(BundleLayout.experiment).path, checkingFiles: false)
         let lockfile = try LockfileReader.parse(contents.lockfileText, path: root.appendingPathComponent(BundleLayout.lockfile).path)
         let builder = ReportBuilder(plan: plan, contents: contents, facts: ExperimentRunner.facts(lockfile: lockfile))
         let (document, charts) = try builder.build(font: try FontRenderer())

@@ -94,14 +94,14 @@ import Testing
     /// greedy on `native`.
     @Test func acceptedSettingsRunOnEveryEngineKind() async throws {
         _ = try ResumeAfterKillTests.arenaScript()
-        let server = try FakeServer(model: "../models/tiny-llama")
+        let server = try FakeServer(model: "tiny-llama")
         defer { server.stop() }
         let vllm = ServerFixtures.binDirectory.appendingPathComponent("vllm").path
         let sglang = ServerFixtures.binDirectory.appendingPathComponent("python3").path
         let source = """
             experiment "engines"
             let a = model("../models/tiny-llama")
-            let b = model("../models/tiny-llama")
+            let b = model("../models/tiny-llama", served_name: "tiny-llama")
             let c = model("../models/tiny-llama")
             let d = model("../models/tiny-llama")
             let math = dataset(test: "data/word_math_test.jsonl")
