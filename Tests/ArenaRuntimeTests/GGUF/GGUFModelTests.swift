@@ -42,6 +42,26 @@ struct GGUFModelTests {
         #expect(try model.logits(tokens: tokens, threads: 1) == actual, "bits differ across thread counts")
     }
 
+    @Test("the engine on a GGUF file names the file's sha256 and scores token ids as its logits say")
+    func engineOnTokens() throws {
+        let url = try TestModels.path(TestModels.smolLM2)
+        let engine = try NativeEngine(model: NativeModel(gguf: url), tokenizer: nil, threads: 2)
+        let sha = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+        #expect(engine.identity.model == "SmolLM2-135M-Instruct.Q4_1.gguf@sha256:\(sha)")
+        #expect(engine.identity.version.hasSuffix("+sha256.\(sha)"))
+        let tokens = [1, 504, 3300, 30, 2]
+        let result = try engine.loglikelihood(tokens: tokens, contextLength: 3)
+        let logits = try engine.model.logits(tokens: tokens, threads: 1)
+        func logSoftmax(_ row: [Float], _ id: Int) -> Double {
+            let m = Double(row.max() ?? 0)
+            return Double(row[id]) - m - log(row.reduce(0) { $0 + exp(Double($1) - m) })
+        }
+        let expected = logSoftmax(logits[2], 30) + logSoftmax(logits[3], 2)
+        // The engine puts only the continuation's rows through lm_head (a product of another shape,
+        // so last-place differences in the logits): measured 4.9e-6 on a logprob of -18.5.
+        #expect(abs(result.logprob - expected) < 1e-4, "\(result.logprob) vs \(expected)")
+    }
+
     @Test("q and k rows are permuted back from llama.cpp's layout")
     func unpermute() {
         // Two heads of d = 4 over rows of width 1: stored row h·4 + 2i + j is row h·4 + 2j + i.
