@@ -6,6 +6,7 @@ let benchmarks: [(name: String, summary: String)] = [
     ("lock", "lockfile render/parse/diff and local content hashing [models] [MiB]"),
     ("data", "load Parquet/JSONL/CSV files through DatasetLoader (sha256 included)"),
     ("native", "sgemm peak; native engine prefill and generation tokens/s"),
+    ("gguf", "open the GGUF test models and dequantize every tensor: ms, MB/s per tensor type [--iterations N] [FILE...]"),
     ("tokenizer", "tokens/s encoding and decoding a large text with the native tokenizer"),
     ("check", "parse, check, interpret and plan a generated 200-line experiment; ms per check [ITERATIONS] [EXPERIMENT...]"),
     ("metrics", "gsm8k, truthfulqa_gen, DROP scoring and the paired bootstrap on real data"),
@@ -30,6 +31,8 @@ case "data":
     try await DataBench.run(Array(args.dropFirst()))
 case "native":
     try await NativeBench.run(Array(args.dropFirst()))
+case "gguf":
+    try await GGUFBench.run(Array(args.dropFirst()))
 case "tokenizer":
     try await TokenizerBench.run(Array(args.dropFirst()))
 case "check":

@@ -48,9 +48,10 @@ enum NativeTestSupport {
         return folder
     }
 
-    /// The numpy reference's logits for every position of `tokens`.
-    static func referenceLogits(model: URL, tokens: [Int]) throws -> [[Double]] {
-        let data = try runPython(reference, [model.path, "[" + tokens.map(String.init).joined(separator: ",") + "]"])
+    /// The numpy reference's logits for every position of `tokens` (float64; or the same pass in
+    /// float32 throughout, which shows how far float32 arithmetic alone strays).
+    static func referenceLogits(model: URL, tokens: [Int], float32: Bool = false) throws -> [[Double]] {
+        let data = try runPython(reference, (float32 ? ["--float32"] : []) + [model.path, "[" + tokens.map(String.init).joined(separator: ",") + "]"])
         guard let rows = try JSONValue.parse(data).arrayValue else { throw Failure(description: "reference.py did not print a JSON list") }
         return try rows.map { row in
             guard let values = row.arrayValue else { throw Failure(description: "reference.py printed a row that is not a list") }

@@ -2,9 +2,15 @@
 """Independent numpy forward pass of a llama / qwen2 / mistral causal LM, in float64.
 
     python reference.py MODEL_DIR TOKENS_JSON
+    python reference.py MODEL.gguf TOKENS_JSON
+    python reference.py --float32 MODEL TOKENS_JSON   (the same pass in float32 throughout, to
+                                                       measure how far float32 alone strays)
 
 MODEL_DIR is a Hugging Face model folder (config.json plus model.safetensors, or shards listed in
-model.safetensors.index.json; F32, F16 or BF16). TOKENS_JSON is a JSON list of token ids, given
+model.safetensors.index.json; F32, F16 or BF16). MODEL.gguf is a `llama`-architecture GGUF file,
+read with the `gguf` package's GGUFReader and dequantized with its numpy gguf.quants.dequantize;
+its q/k weights are used as stored, with llama.cpp's rotary layout (adjacent pairs of each head,
+rope type "normal") instead of Hugging Face's halves. TOKENS_JSON is a JSON list of token ids, given
 inline or as the path of a file holding it. Prints the logits of every position as a JSON list of
 lists (one row of vocab_size floats per input token).
 
@@ -59,6 +65,60 @@ def load_weights(model_dir):
     return read_safetensors(os.path.join(model_dir, "model.safetensors"))
 
 
+GGUF_LAYER_NAMES = {
+    "attn_norm": "input_layernorm", "attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj",
+    "attn_v": "self_attn.v_proj", "attn_output": "self_attn.o_proj", "ffn_norm": "post_attention_layernorm",
+    "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj", "ffn_down": "mlp.down_proj",
+}
+
+
+def load_gguf(path):
+    """A llama GGUF file as (config with Hugging Face keys, weights under Hugging Face names, as stored)."""
+    from gguf import GGUFReader
+    from gguf.quants import dequantize
+
+    reader = GGUFReader(path)
+
+    def meta(key, default=None):
+        field = reader.fields.get(key)
+        return default if field is None else field.contents()
+
+    arch = meta("general.architecture")
+    if arch != "llama":
+        raise ValueError(f"{path}: architecture {arch} is not supported by the reference")
+    if meta(f"{arch}.rope.scaling.type", "none") not in ("none", "linear"):
+        raise ValueError(f"{path}: unsupported rope scaling")
+    weights = {}
+    for t in reader.tensors:
+        values = dequantize(t.data, t.tensor_type).astype(np.float64).reshape(tuple(int(d) for d in reversed(t.shape)))
+        name = t.name
+        if name == "token_embd.weight":
+            name = "model.embed_tokens.weight"
+        elif name == "output_norm.weight":
+            name = "model.norm.weight"
+        elif name == "output.weight":
+            name = "lm_head.weight"
+        elif name.startswith("blk."):
+            _, layer, kind, suffix = name.split(".")
+            name = f"model.layers.{layer}.{GGUF_LAYER_NAMES[kind]}.{suffix}"
+        weights[name] = values
+    heads = meta(f"{arch}.attention.head_count")
+    config = {
+        "hidden_size": meta(f"{arch}.embedding_length"),
+        "num_hidden_layers": meta(f"{arch}.block_count"),
+        "num_attention_heads": heads,
+        "num_key_value_heads": meta(f"{arch}.attention.head_count_kv", heads),
+        "head_dim": meta(f"{arch}.attention.key_length"),
+        "rms_norm_eps": float(meta(f"{arch}.attention.layer_norm_rms_epsilon")),
+        "rope_theta": float(meta(f"{arch}.rope.freq_base", 10000.0)),
+        "tie_word_embeddings": "lm_head.weight" not in weights,
+        "rotary_layout": "interleaved",
+    }
+    if meta(f"{arch}.rope.scaling.type", "none") == "linear":
+        config["rope_scaling"] = {"type": "linear", "factor": float(meta(f"{arch}.rope.scaling.factor"))}
+    return config, weights
+
+
 def inverse_frequencies(config, head_dim):
     theta = config.get("rope_theta", 10000.0)
     inv_freq = 1.0 / theta ** (np.arange(0, head_dim, 2, dtype=np.float64) / head_dim)
@@ -97,10 +157,24 @@ def rotate(x, cos, sin):
     return x * cos + rotated * sin
 
 
-def forward(model_dir, tokens):
-    with open(os.path.join(model_dir, "config.json")) as handle:
-        config = json.load(handle)
-    w = load_weights(model_dir)
+def rotate_interleaved(x, cos, sin):
+    """llama.cpp's rope for llama: pair (2i, 2i + 1) of each head turns by angle i; cos and sin are
+    [seq, 1, head_dim / 2]."""
+    even, odd = x[..., 0::2], x[..., 1::2]
+    out = np.empty_like(x)
+    out[..., 0::2] = even * cos - odd * sin
+    out[..., 1::2] = even * sin + odd * cos
+    return out
+
+
+def forward(model_dir, tokens, dtype=np.float64):
+    if model_dir.endswith(".gguf"):
+        config, w = load_gguf(model_dir)
+    else:
+        with open(os.path.join(model_dir, "config.json")) as handle:
+            config = json.load(handle)
+        w = load_weights(model_dir)
+    w = {name: values.astype(dtype, copy=False) for name, values in w.items()}
     hidden = config["hidden_size"]
     n_heads = config["num_attention_heads"]
     n_kv = config.get("num_key_value_heads", n_heads)
@@ -110,9 +184,15 @@ def forward(model_dir, tokens):
 
     positions = np.arange(seq, dtype=np.float64)
     angles = np.outer(positions, inverse_frequencies(config, head_dim))
-    cos = np.cos(np.concatenate([angles, angles], axis=-1))[:, None, :]
-    sin = np.sin(np.concatenate([angles, angles], axis=-1))[:, None, :]
-    mask = np.triu(np.full((seq, seq), -np.inf), k=1)
+    if config.get("rotary_layout") == "interleaved":
+        cos, sin = np.cos(angles)[:, None, :], np.sin(angles)[:, None, :]
+        turn = rotate_interleaved
+    else:
+        cos = np.cos(np.concatenate([angles, angles], axis=-1))[:, None, :]
+        sin = np.sin(np.concatenate([angles, angles], axis=-1))[:, None, :]
+        turn = rotate
+    mask = np.triu(np.full((seq, seq), -np.inf), k=1).astype(dtype)
+    cos, sin = cos.astype(dtype), sin.astype(dtype)
 
     def linear(x, name):
         out = x @ w[name + ".weight"].T
@@ -127,9 +207,9 @@ def forward(model_dir, tokens):
         q = linear(h, p + "self_attn.q_proj").reshape(seq, n_heads, head_dim)
         k = linear(h, p + "self_attn.k_proj").reshape(seq, n_kv, head_dim)
         v = linear(h, p + "self_attn.v_proj").reshape(seq, n_kv, head_dim)
-        q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        q, k = turn(q, cos, sin), turn(k, cos, sin)
         group = n_heads // n_kv
-        out = np.zeros((seq, n_heads, head_dim))
+        out = np.zeros((seq, n_heads, head_dim), dtype=dtype)
         for head in range(n_heads):
             kv = head // group
             scores = q[:, head, :] @ k[:, kv, :].T / math.sqrt(head_dim) + mask
@@ -147,8 +227,11 @@ def forward(model_dir, tokens):
 
 
 def main(argv):
+    dtype = np.float64
+    if argv[:1] == ["--float32"]:
+        dtype, argv = np.float32, argv[1:]
     if len(argv) != 2:
-        sys.stderr.write("usage: reference.py MODEL_DIR TOKENS_JSON\n")
+        sys.stderr.write("usage: reference.py [--float32] MODEL_DIR TOKENS_JSON\n")
         return 2
     model_dir, tokens_arg = argv
     if os.path.exists(tokens_arg):
@@ -156,7 +239,7 @@ def main(argv):
             tokens = json.load(handle)
     else:
         tokens = json.loads(tokens_arg)
-    logits = forward(model_dir, tokens)
+    logits = forward(model_dir, tokens, dtype)
     json.dump([[float(v) for v in row] for row in logits], sys.stdout)
     sys.stdout.write("\n")
     return 0

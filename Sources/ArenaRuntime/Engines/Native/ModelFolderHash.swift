@@ -2,10 +2,16 @@ import Foundation
 
 /// A content hash of a model folder: SHA-256 over the sorted lines `<sha256 of file>  <relative
 /// path>` of every regular file (hidden files excluded), so it changes with any weight, config or
-/// tokenizer byte and never with the folder's location or timestamps.
+/// tokenizer byte and never with the folder's location or timestamps. A single-file model (a GGUF
+/// file) is hashed as itself: the SHA-256 of its bytes, as `sha256sum FILE` prints it.
 public enum ModelFolderHash {
     public static func compute(_ folder: URL) throws -> String {
         let root = folder.standardizedFileURL.resolvingSymlinksInPath()
+        if (try? root.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+            do { return try SHA256.hex(fileAt: root) } catch {
+                throw NativeModelError.unreadableFile(path: folder.path, reason: error.localizedDescription)
+            }
+        }
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
             throw NativeModelError.unreadableFile(path: folder.path, reason: "cannot list the folder")
         }

@@ -1,8 +1,16 @@
 import Foundation
 
+/// Where a model's tensors come from, by their Hugging Face names, converted to Float: a
+/// safetensors folder (`ModelTensorSource`) or a GGUF file (`GGUFTensorSource`).
+protocol NativeTensorSource {
+    func contains(_ name: String) -> Bool
+    /// The tensor, checked against the row-major shape the model expects.
+    func floats(_ name: String, shape: [Int]) throws -> [Float]
+}
+
 /// The tensors of a model folder: `model.safetensors`, or the shards that
 /// `model.safetensors.index.json` lists in its `weight_map`.
-struct ModelTensorSource {
+struct ModelTensorSource: NativeTensorSource {
     private var files: [String: SafetensorsFile] = [:]
     private var owner: [String: String] = [:]
     /// Where a missing tensor was looked for, for error messages.

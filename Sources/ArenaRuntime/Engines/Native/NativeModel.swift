@@ -5,6 +5,7 @@ import Foundation
 /// computed on its own with fixed partitions of every product, so its logits are bit-identical
 /// whatever else is in the batch and whatever the thread count.
 public final class NativeModel: Sendable {
+    /// The Hugging Face folder, or the GGUF file, the model was loaded from.
     public let folder: URL
     public let config: NativeModelConfig
     let weights: TransformerWeights
@@ -14,6 +15,15 @@ public final class NativeModel: Sendable {
         self.folder = folder
         config = try NativeModelConfig.load(from: folder.appendingPathComponent("config.json"))
         weights = try TransformerWeights(config: config, source: try ModelTensorSource(folder: folder))
+        rotary = RotaryEmbedding(config: config)
+    }
+
+    /// Loads a GGUF file (`llama` architecture; its tensors dequantized to Float).
+    public init(gguf file: URL) throws {
+        folder = file
+        let gguf = try GGUFFile(path: file.path)
+        config = try NativeModelConfig(gguf: gguf)
+        weights = try TransformerWeights(config: config, source: GGUFTensorSource(file: gguf, config: config))
         rotary = RotaryEmbedding(config: config)
     }
 

@@ -7,6 +7,8 @@ public enum NativeModelError: Error, CustomStringConvertible, Equatable {
     case invalidConfig(path: String, field: String, reason: String)
     case unsupportedConfig(path: String, field: String, value: String)
     case invalidSafetensors(path: String, reason: String)
+    case invalidGGUF(path: String, offset: Int, field: String, reason: String)
+    case unsupportedTensorType(path: String, tensor: String, type: String, supported: [String])
     case missingTensor(name: String, searched: String)
     case wrongShape(path: String, tensor: String, expected: [Int], found: [Int])
     case unsupportedDType(path: String, tensor: String, dtype: String)
@@ -23,6 +25,10 @@ public enum NativeModelError: Error, CustomStringConvertible, Equatable {
             return "\(path): field '\(field)' = \(value) is not supported by the native engine"
         case let .invalidSafetensors(path, reason):
             return "\(path): not a valid safetensors file: \(reason)"
+        case let .invalidGGUF(path, offset, field, reason):
+            return "\(path): byte \(offset): \(field): not a valid GGUF file: \(reason)"
+        case let .unsupportedTensorType(path, tensor, type, supported):
+            return "\(path): tensor '\(tensor)' has type \(type), which the native engine cannot convert; supported: \(supported.joined(separator: ", "))"
         case let .missingTensor(name, searched):
             return "tensor '\(name)' not found in \(searched)"
         case let .wrongShape(path, tensor, expected, found):

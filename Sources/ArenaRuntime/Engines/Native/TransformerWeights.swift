@@ -8,7 +8,7 @@ struct LinearWeights: Sendable {
     let weight: [Float]
     let bias: [Float]?
 
-    init(_ source: ModelTensorSource, _ name: String, out: Int, in inputs: Int, bias hasBias: Bool) throws {
+    init(_ source: some NativeTensorSource, _ name: String, out: Int, in inputs: Int, bias hasBias: Bool) throws {
         outFeatures = out
         inFeatures = inputs
         weight = try source.floats(name + ".weight", shape: [out, inputs])
@@ -42,7 +42,7 @@ struct TransformerWeights: Sendable {
     let finalNorm: [Float]
     let lmHead: LinearWeights
 
-    init(config c: NativeModelConfig, source: ModelTensorSource) throws {
+    init(config c: NativeModelConfig, source: some NativeTensorSource) throws {
         let hidden = c.hiddenSize
         let qOut = c.headCount * c.headDim, kvOut = c.keyValueHeadCount * c.headDim
         embedding = try source.floats("model.embed_tokens.weight", shape: [c.vocabSize, hidden])
