@@ -8,6 +8,9 @@ struct SplitPattern: Sendable, Equatable {
     let caseInsensitiveContractions: Bool
     /// At most this many digits per piece (`\p{N}{1,3}` in Llama-3, `\p{N}` in Qwen2).
     let maxDigits: Int
+    /// Whether the case-insensitive contractions fold ſ (U+017F) to s, as Unicode case folding
+    /// (`tokenizers`) does; llama.cpp's `'[sS]` spelling does not.
+    var foldsLongS = true
 
     static let gpt2Source = #"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#
     static let llama3Source = #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
@@ -98,7 +101,7 @@ struct SplitPattern: Sendable, Equatable {
             guard k < scalars.count else { return nil }
             let s = scalars[k]
             guard caseInsensitiveContractions else { return s }
-            if s.value == 0x17F { return "s" }
+            if s.value == 0x17F, foldsLongS { return "s" }
             if s.value >= 0x41 && s.value <= 0x5A, let lower = Unicode.Scalar(s.value + 0x20) { return lower }
             return s
         }
