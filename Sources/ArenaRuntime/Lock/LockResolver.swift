@@ -43,8 +43,10 @@ public struct LockResolver: Sendable {
 
         for m in plan.models {
             if m.isLocalPath {
-                let sha = try ContentHash.of(path: session.localPath(m.id))
-                lock.models.append(LockedModel(key: m.key, id: m.id, revision: m.revision, source: .local, sha: sha))
+                let path = session.localPath(m.id)
+                let sha = try ContentHash.of(path: path)
+                lock.models.append(LockedModel(key: m.key, id: m.id, revision: m.revision, source: .local, sha: sha,
+                                               gguf: try Self.ggufFacts(path: path, model: m.key)))
             } else if let sha = try await session.hubSHA(.model, id: m.id, revision: m.revision, label: "model '\(m.key)'") {
                 lock.models.append(LockedModel(key: m.key, id: m.id, revision: m.revision, source: .hub, sha: sha))
             }
@@ -89,6 +91,17 @@ public struct LockResolver: Sendable {
             throw LockError.needsNetwork(lockfile: context.lockfilePath, items: session.missing)
         }
         return lock
+    }
+
+    /// The facts of a local GGUF file (its architecture, quantization and tensor types), read from
+    /// its header by the engine's own reader; nil for a model that is not a `.gguf` file.
+    static func ggufFacts(path: String, model: String) throws -> GGUFModelFacts? {
+        let url = URL(fileURLWithPath: path)
+        var isFolder: ObjCBool = false
+        guard GGUFModelFacts.isGGUF(url), FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
+        do { return try GGUFModelFacts(url: url) } catch {
+            throw LocalModelError(model: model, path: path, problem: "cannot be locked: \(error)")
+        }
     }
 
     /// Hub dataset repositories read by tasks without a `dataset(...)` override, sorted by id, each

@@ -107,13 +107,17 @@ public struct LockedModel: Sendable, Equatable {
     public var source: PinSource
     /// Hub commit SHA (40 hex) or, for a local model, the content hash (64 hex).
     public var sha: String
+    /// A GGUF file's architecture, quantization and tensor types (`model.<key>.gguf.*`), read
+    /// from its header when the model is one.
+    public var gguf: GGUFModelFacts?
 
-    public init(key: String, id: String, revision: String, source: PinSource, sha: String) {
+    public init(key: String, id: String, revision: String, source: PinSource, sha: String, gguf: GGUFModelFacts? = nil) {
         self.key = key
         self.id = id
         self.revision = revision
         self.source = source
         self.sha = sha
+        self.gguf = gguf
     }
 }
 

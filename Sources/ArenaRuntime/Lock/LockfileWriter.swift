@@ -66,6 +66,11 @@ public enum LockfileWriter {
         out.add("revision", .string(m.revision))
         out.add("source", .string(m.source.rawValue))
         out.add("sha", .string(m.sha))
+        if let gguf = m.gguf {
+            out.add("gguf.architecture", .string(gguf.architecture))
+            out.add("gguf.quantization", gguf.quantization.map(LockValue.string))
+            out.add("gguf.tensor_types", .strings(gguf.tensorTypeList))
+        }
         return out.entries
     }
 

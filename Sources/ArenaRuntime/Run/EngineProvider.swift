@@ -82,11 +82,16 @@ public struct StandardEngineProvider: EngineProvider {
         switch engine.kind {
         case .native:
             let folder = try modelFolder(model, experimentDirectory: experimentDirectory)
-            let native = try NativeEngine(folder: folder, threads: engine.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            let native = try NativeEngine.load(folder, threads: engine.threads ?? ProcessInfo.processInfo.activeProcessorCount)
             let reported: any LanguageModelEngine = progress.map { ProgressReportingEngine(inner: native, progress: $0) } ?? native
+            var facts: [String: JSONValue] = ["kind": .string("native"), "version": .string(native.identity.version),
+                                              "cpu": HardwareProbe.capture().json]
+            if let gguf = native.gguf {
+                facts["gguf"] = .object(["architecture": .string(gguf.architecture), "quantization": gguf.quantization.map(JSONValue.string) ?? .null,
+                                         "tensor_types": .array(gguf.tensorTypeList.map(JSONValue.string))])
+            }
             return EngineHandle(engine: reported, log: { "native engine \(native.identity.version) on \(model.id)\n" },
-                                environment: .object(["kind": .string("native"), "version": .string(native.identity.version),
-                                                      "cpu": HardwareProbe.capture().json]))
+                                environment: .object(facts))
         case .endpoint:
             return try await startEndpoint(model: model, engine: engine, seed: seed, experimentDirectory: experimentDirectory, progress: progress)
         case .vllm, .sglang:
