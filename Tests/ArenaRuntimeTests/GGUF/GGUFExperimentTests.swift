@@ -162,4 +162,30 @@ struct GGUFExperimentTests {
         let environment = try String(contentsOf: outcome.bundle.appendingPathComponent("environment.json"), encoding: .utf8)
         #expect(environment.contains("\"quantization\"") && environment.contains("Q4_1"))
     }
+
+    /// Waits for the GGUF tokenizer, like `runEndToEnd`: `ServedModel.native` on a GGUF file
+    /// needs the engine's tokenizer.
+    @Test("serve FILE.gguf answers /v1/models, /tokenize and /v1/completions", .disabled("waits for the tokenizer read from GGUF metadata"))
+    func serveAGGUFFile() async throws {
+        let url = try TestModels.path(TestModels.smolLM2)
+        let served = try ServedModel.native(folder: url, threads: 2)
+        #expect(served.name == TestModels.smolLM2)
+        let engine = try #require(served.engine as? NativeEngine)
+        let server = try CompletionServer(served: served, host: "127.0.0.1", port: 0)
+        let port = try await server.start()
+        defer { Task { await server.stop() } }
+        let client = HTTPClient(retry: .none)
+        func post(_ path: String, _ body: JSONValue) async throws -> JSONValue {
+            let response = try await client.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(port)\(path)",
+                                                             headers: ["Content-Type": "application/json"], body: body.serializedData(indent: nil)))
+            #expect(response.status == 200, "\(path): \(String(decoding: response.body, as: UTF8.self))")
+            return try response.json()
+        }
+        let tokenized = try await post("/tokenize", .object(["prompt": .string("Hello world"), "add_special_tokens": .bool(false)]))
+        let expected = try await engine.tokenize("Hello world")
+        #expect(tokenized["tokens"]?.arrayValue?.compactMap(\.intValue) == expected)
+        let completion = try await post("/v1/completions", .object(["prompt": .string("The capital of France is"), "max_tokens": .int(4),
+                                                                    "temperature": .int(0)]))
+        #expect(completion["choices"]?.arrayValue?.count == 1)
+    }
 }
