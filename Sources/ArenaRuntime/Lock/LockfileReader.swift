@@ -26,7 +26,8 @@ public enum LockfileReader {
             let p = ["model", key]
             lock.models.append(LockedModel(key: key, id: try f.string(p + ["id"]), revision: try f.string(p + ["revision"]),
                                            source: try f.source(p + ["source"]), sha: try f.string(p + ["sha"]),
-                                           gguf: try ggufFacts(&f, p + ["gguf"])))
+                                           gguf: try ggufFacts(&f, p + ["gguf"]), file: try f.optionalString(p + ["file"]),
+                                           fileSHA256: try f.optionalString(p + ["file_sha256"])))
         }
         for key in f.children(of: ["engine"]) { lock.engines.append(try engine(&f, key: key)) }
         for id in f.children(of: ["task_dataset"]) {

@@ -161,9 +161,13 @@ public struct StandardEngineProvider: EngineProvider {
                             environment: facts)
     }
 
-    /// A local model folder, or the Hub model at its locked commit through the verified cache.
+    /// A local model folder or file, or the Hub model (its folder, or its `file:`) at its locked
+    /// commit through the verified cache.
     func modelFolder(_ model: ModelSpec, experimentDirectory: URL) throws -> URL {
         if model.isLocalPath { return resolvePath(model.id, against: experimentDirectory) }
+        if let file = model.file {
+            return try HubModelSnapshot.file(id: model.id, commit: model.revision, file: file, sha256: model.fileSHA256, store: hub)
+        }
         return try HubModelSnapshot.folder(id: model.id, commit: model.revision, store: hub).folder
     }
 
