@@ -120,4 +120,29 @@ struct HubModelFileTests {
         let server = errors("model(\"acme/x-gguf\", file: \"x.Q4_K_M.gguf\")", engine: "vllm(image: \"vllm/vllm-openai:v0.8.5\")")
         #expect(server.count == 1 && server[0].contains("file: is read by the native engine only"), "\(server)")
     }
+
+    @Test("the engine provider starts the native engine on a Hub GGUF file and on a local one, naming its quantization")
+    func providerStartsTheEngine() async throws {
+        let local = try TestModels.path(TestModels.smolLM2)
+        let bytes = try Data(contentsOf: local)
+        let hub = LoopbackHub(repos: [:], models: ["acme/smol-gguf": LoopbackHub.Repo(commits: [Self.commit: [TestModels.smolLM2: bytes]])])
+        try await hub.start()
+        defer { Task { await hub.stop() } }
+        let cache = try DataFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let provider = StandardEngineProvider(hub: HubModelFixtures.store(hub, cache: cache), cacheRoot: nil)
+        let engine = EngineSpec(key: "cpu", kind: .native, threads: 1)
+        let sha = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+        let models = [ModelSpec(key: "hub", id: "acme/smol-gguf", revision: Self.commit, file: TestModels.smolLM2, fileSHA256: sha),
+                      ModelSpec(key: "local", id: local.path, isLocalPath: true)]
+        for model in models {
+            let handle = try await provider.start(model: model, engine: engine, seed: 1, experimentDirectory: cache, progress: nil)
+            let native = try #require(handle.engine as? NativeEngine)
+            #expect(native.identity.version.hasSuffix("+gguf.llama.Q4_1+sha256.\(sha)"), "\(model.key): \(native.identity.version)")
+            #expect(handle.environment["gguf"]?["quantization"]?.stringValue == "Q4_1", "\(model.key)")
+            #expect(handle.environment["gguf"]?["tensor_types"] == .array(["F32=61", "Q4_1=210", "Q8_0=1"].map(JSONValue.string)))
+            await handle.stop()
+        }
+        #expect(hub.requests.filter { $0.contains("/resolve/") } == ["/acme/smol-gguf/resolve/\(Self.commit)/\(TestModels.smolLM2)"])
+    }
 }
