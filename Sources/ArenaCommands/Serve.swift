@@ -6,9 +6,9 @@ extension ArenaScriptCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "serve",
-            abstract: "Serve a model folder on the native engine over the API vLLM speaks (/v1/completions, /tokenize, ...).")
+            abstract: "Serve a model folder or GGUF file on the native engine over the API vLLM speaks (/v1/completions, /tokenize, ...).")
 
-        @Argument(help: "A Hugging Face model folder (config.json, *.safetensors, tokenizer.json).")
+        @Argument(help: "A Hugging Face model folder (config.json, *.safetensors, tokenizer.json), or a .gguf file.")
         var modelDir: String
 
         @Option(help: "Address to listen on.")
@@ -17,7 +17,7 @@ extension ArenaScriptCommand {
         @Option(help: "Port to listen on (0: any free port, printed at start).")
         var port: UInt16 = 8000
 
-        @Option(help: "Model name clients send as \"model\" (default: the folder's name).")
+        @Option(help: "Model name clients send as \"model\" (default: the folder's or file's name).")
         var name: String?
 
         func run() async throws {

@@ -9,6 +9,11 @@ needed. The output is byte-identical for identical arguments.
     python make_weights.py --preset tiny-llama --out models/tiny-llama
     python make_weights.py --preset tiny-qwen2 --out /tmp/q --dtype bf16
     python make_weights.py --arch llama --out /tmp/m --rope-scaling llama3 --shards 3
+    python make_weights.py --arch gemma3_text --out /tmp/g --sliding-window 8 --sliding-window-pattern 2
+
+gemma3_text folders follow Hugging Face's Gemma3ForCausalLM: q/k norms, norms before and after
+attention and the MLP, norm weights stored around 0 (Gemma's RMSNorm scales by 1 + weight), tied
+embeddings, layer_types from --sliding-window-pattern (every N-th layer global).
 """
 import argparse
 import json
@@ -36,7 +41,35 @@ def encode(values, dtype):
 
 
 def build_config(args):
-    head_dim = args.hidden // args.heads
+    head_dim = args.head_dim or args.hidden // args.heads
+    if args.arch == "gemma3_text":
+        return {
+            "architectures": ["Gemma3ForCausalLM"],
+            "model_type": "gemma3_text",
+            "hidden_size": args.hidden,
+            "intermediate_size": args.intermediate,
+            "num_hidden_layers": args.layers,
+            "num_attention_heads": args.heads,
+            "num_key_value_heads": args.kv_heads,
+            "head_dim": head_dim,
+            "hidden_activation": "gelu_pytorch_tanh",
+            "max_position_embeddings": args.max_positions,
+            "rms_norm_eps": args.rms_norm_eps,
+            "rope_theta": args.rope_theta,
+            "rope_local_base_freq": 10000.0,
+            "rope_scaling": None,
+            "query_pre_attn_scalar": args.query_pre_attn_scalar or head_dim,
+            "sliding_window": args.sliding_window,
+            "layer_types": ["sliding_attention" if (i + 1) % args.sliding_window_pattern else "full_attention" for i in range(args.layers)],
+            "attn_logit_softcapping": None,
+            "final_logit_softcapping": args.final_logit_softcapping,
+            "attention_bias": False,
+            "tie_word_embeddings": True,
+            "vocab_size": args.vocab,
+            "torch_dtype": {"f32": "float32", "f16": "float16", "bf16": "bfloat16"}[args.dtype],
+            "bos_token_id": args.bos,
+            "eos_token_id": args.eos,
+        }
     config = {
         "architectures": ["Qwen2ForCausalLM" if args.arch == "qwen2" else ("MistralForCausalLM" if args.arch == "mistral" else "LlamaForCausalLM")],
         "model_type": args.arch,
@@ -84,8 +117,11 @@ def build_tensors(args, config):
     def linear(out_features, in_features):
         return rng.standard_normal((out_features, in_features)) / np.sqrt(in_features)
 
+    gemma = args.arch == "gemma3_text"
+
     def norm(size):
-        return 1.0 + 0.1 * rng.standard_normal(size)
+        # Gemma's RMSNorm multiplies by 1 + weight, so its weights are stored around 0.
+        return (0.0 if gemma else 1.0) + 0.1 * rng.standard_normal(size)
 
     tensors = [("model.embed_tokens.weight", rng.standard_normal((vocab, hidden)))]
     for layer in range(args.layers):
@@ -98,11 +134,18 @@ def build_tensors(args, config):
             tensors.append((prefix + "self_attn.q_proj.bias", 0.5 * rng.standard_normal(q_out)))
             tensors.append((prefix + "self_attn.k_proj.bias", 0.5 * rng.standard_normal(kv_out)))
             tensors.append((prefix + "self_attn.v_proj.bias", 0.5 * rng.standard_normal(kv_out)))
+        if gemma:
+            tensors.append((prefix + "self_attn.q_norm.weight", norm(head_dim)))
+            tensors.append((prefix + "self_attn.k_norm.weight", norm(head_dim)))
         tensors.append((prefix + "self_attn.o_proj.weight", linear(hidden, q_out)))
         tensors.append((prefix + "post_attention_layernorm.weight", norm(hidden)))
+        if gemma:
+            tensors.append((prefix + "pre_feedforward_layernorm.weight", norm(hidden)))
         tensors.append((prefix + "mlp.gate_proj.weight", linear(inter, hidden)))
         tensors.append((prefix + "mlp.up_proj.weight", linear(inter, hidden)))
         tensors.append((prefix + "mlp.down_proj.weight", linear(hidden, inter)))
+        if gemma:
+            tensors.append((prefix + "post_feedforward_layernorm.weight", norm(hidden)))
     tensors.append(("model.norm.weight", norm(hidden)))
     if not config["tie_word_embeddings"]:
         tensors.append(("lm_head.weight", linear(vocab, hidden)))
@@ -166,7 +209,7 @@ PRESETS = {
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", choices=sorted(PRESETS))
-    parser.add_argument("--arch", choices=["llama", "qwen2", "mistral"])
+    parser.add_argument("--arch", choices=["llama", "qwen2", "mistral", "gemma3_text"])
     parser.add_argument("--out", required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dtype", choices=sorted(DTYPE_NAMES), default="f32")
@@ -183,13 +226,18 @@ def main(argv):
     parser.add_argument("--bos", type=int, default=None)
     parser.add_argument("--eos", type=int, default=None)
     parser.add_argument("--shards", type=int, default=1)
+    parser.add_argument("--head-dim", type=int, default=None, help="default: hidden / heads")
+    parser.add_argument("--sliding-window", type=int, default=8, help="gemma3_text only")
+    parser.add_argument("--sliding-window-pattern", type=int, default=6, help="gemma3_text only: every N-th layer is global")
+    parser.add_argument("--query-pre-attn-scalar", type=float, default=None, help="gemma3_text only; default: head dim")
+    parser.add_argument("--final-logit-softcapping", type=float, default=None, help="gemma3_text only")
     preset_args, _ = parser.parse_known_args(argv)
     if preset_args.preset:
         parser.set_defaults(**PRESETS[preset_args.preset])
     args = parser.parse_args(argv)
     if args.arch is None:
         parser.error("--arch or --preset is required")
-    if args.hidden % args.heads or args.heads % args.kv_heads:
+    if (args.head_dim is None and args.hidden % args.heads) or args.heads % args.kv_heads:
         parser.error("hidden must be a multiple of heads, and heads a multiple of kv-heads")
     write_model(args)
 

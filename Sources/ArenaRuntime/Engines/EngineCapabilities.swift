@@ -43,7 +43,8 @@ public enum SamplingSupport: Sendable, Equatable {
 
 /// What a local model (`model("./folder")`) must be for an engine.
 public enum LocalModelNeeds: Sendable, Equatable {
-    /// A folder the native engine loads: config.json it understands, safetensors weights and tokenizer.json.
+    /// A folder the native engine loads (config.json it understands, safetensors weights and
+    /// tokenizer.json), or a GGUF file it runs (`GGUFModelFacts`).
     case nativeFolder
     /// A folder a server loads: config.json, weights and a tokenizer; `tokenizerJSON` when
     /// arena-script itself must tokenize with the folder's tokenizer.json (SGLang has no /tokenize).
@@ -56,7 +57,7 @@ public enum LocalModelNeeds: Sendable, Equatable {
     public var summary: String {
         switch self {
         case .nativeFolder:
-            "a folder with config.json, model.safetensors (or model.safetensors.index.json and its shards) and tokenizer.json, each opened with the engine's own reader"
+            "a folder with config.json, model.safetensors (or model.safetensors.index.json and its shards) and tokenizer.json, or a .gguf file of an architecture and tensor types the engine runs (see docs/native-engine.md), each opened with the engine's own reader"
         case .serverFolder(tokenizerJSON: false):
             "a folder with config.json, weights (\(LocalModelCheck.serverWeightSuffixes.map { "*\($0)" }.joined(separator: ", "))) and a tokenizer (\(LocalModelCheck.serverTokenizerFiles.joined(separator: ", "))), or a .gguf file"
         case .serverFolder(tokenizerJSON: true):

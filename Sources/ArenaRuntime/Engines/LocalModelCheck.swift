@@ -13,7 +13,8 @@ public struct LocalModelError: Error, CustomStringConvertible, Equatable {
 /// Whether a local model holds what an engine kind needs (`EngineCapabilities.localModel`): read
 /// by `check` for every local model before anything runs and by the engine provider before it
 /// starts an engine. For the native engine it opens the files the engine opens (config.json,
-/// the safetensors headers, tokenizer.json) with the engine's own readers, without loading weights.
+/// the safetensors headers, tokenizer.json; or a GGUF file's header) with the engine's own readers, without
+/// loading weights.
 public enum LocalModelCheck {
     /// Weight files a vLLM or SGLang server loads from a model folder.
     static let serverWeightSuffixes = [".safetensors", ".bin", ".pt", ".pth"]
@@ -32,7 +33,12 @@ public enum LocalModelCheck {
         case .exists:
             return nil
         case .nativeFolder:
-            guard isFolder.boolValue else { return "is a file; the native engine loads a model folder (config.json, safetensors weights, tokenizer.json)" }
+            guard isFolder.boolValue else {
+                guard GGUFModelFacts.isGGUF(url) else {
+                    return "is a file; the native engine loads a model folder (config.json, safetensors weights, tokenizer.json) or a .gguf file"
+                }
+                return ggufProblem(url)
+            }
             for name in HubModelFiles.requiredFiles where !exists(url, name) {
                 return "has no \(name); the native engine needs it"
             }
@@ -63,6 +69,20 @@ public enum LocalModelCheck {
             }
             return nil
         }
+    }
+
+    /// A GGUF file opened as the engine opens it: the header, the facts the engine runs on
+    /// (`GGUFModelFacts`: a supported architecture and tensor types) and the hyper-parameters.
+    static func ggufProblem(_ url: URL) -> String? {
+        do {
+            let file = try GGUFFile(path: url.path)
+            _ = try GGUFModelFacts.nativelyRunnable(file)
+            _ = try NativeModelConfig(gguf: file)
+            _ = try GGUFTokenizer(file: file)
+        } catch {
+            return "cannot be loaded by the native engine: \(error)"
+        }
+        return nil
     }
 
     private static func exists(_ folder: URL, _ name: String) -> Bool {

@@ -43,10 +43,18 @@ public struct LockResolver: Sendable {
 
         for m in plan.models {
             if m.isLocalPath {
-                let sha = try ContentHash.of(path: session.localPath(m.id))
-                lock.models.append(LockedModel(key: m.key, id: m.id, revision: m.revision, source: .local, sha: sha))
+                let path = session.localPath(m.id)
+                let sha = try ContentHash.of(path: path)
+                lock.models.append(LockedModel(key: m.key, id: m.id, revision: m.revision, source: .local, sha: sha,
+                                               gguf: try Self.ggufFacts(path: path, model: m.key)))
             } else if let sha = try await session.hubSHA(.model, id: m.id, revision: m.revision, label: "model '\(m.key)'") {
-                lock.models.append(LockedModel(key: m.key, id: m.id, revision: m.revision, source: .hub, sha: sha))
+                var locked = LockedModel(key: m.key, id: m.id, revision: m.revision, source: .hub, sha: sha)
+                if let file = m.file {
+                    guard let fileSHA = try await session.hubFileSHA(model: m, commit: sha, file: file) else { continue }
+                    locked.file = file
+                    locked.fileSHA256 = fileSHA
+                }
+                lock.models.append(locked)
             }
         }
 
@@ -89,6 +97,17 @@ public struct LockResolver: Sendable {
             throw LockError.needsNetwork(lockfile: context.lockfilePath, items: session.missing)
         }
         return lock
+    }
+
+    /// The facts of a local GGUF file (its architecture, quantization and tensor types), read from
+    /// its header by the engine's own reader; nil for a model that is not a `.gguf` file.
+    static func ggufFacts(path: String, model: String) throws -> GGUFModelFacts? {
+        let url = URL(fileURLWithPath: path)
+        var isFolder: ObjCBool = false
+        guard GGUFModelFacts.isGGUF(url), FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
+        do { return try GGUFModelFacts(url: url) } catch {
+            throw LocalModelError(model: model, path: path, problem: "cannot be locked: \(error)")
+        }
     }
 
     /// Hub dataset repositories read by tasks without a `dataset(...)` override, sorted by id, each
@@ -227,6 +246,28 @@ public struct LockResolver: Sendable {
             }
             if let sha { hubCache[cacheKey] = sha }
             return sha
+        }
+
+        /// The sha256 the Hub lists for `file` of a model at `commit` (the LFS object id of its tree
+        /// entry, `GET /api/models/{id}/tree/{commit}`); offline, the previous lockfile's for the
+        /// same id, revision and file, else nil with the file recorded in `missing`.
+        mutating func hubFileSHA(model m: ModelSpec, commit: String, file: String) async throws -> String? {
+            if context.offline {
+                if let old = context.previous?.models.first(where: { $0.source == .hub && $0.id == m.id && $0.revision == m.revision && $0.sha == commit && $0.file == file }),
+                   let sha = old.fileSHA256 {
+                    return sha
+                }
+                missing.append("model '\(m.key)': the sha256 of \(file) in model '\(m.id)' at \(commit)")
+                return nil
+            }
+            let api = HubFilesAPI(auth: HubAuth(endpoint: resolver.hub.endpoint.baseURL, token: resolver.hub.endpoint.token), client: resolver.hub.client)
+            let id = m.id
+            let entries = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[HubTreeEntry], any Error>) in
+                Thread.detachNewThread {
+                    continuation.resume(with: Result { try api.addressing(.model).listFiles(repo: id, revision: commit) })
+                }
+            }
+            return try HubModelSnapshot.fileEntry(entries, model: id, commit: commit, file: file).sha256
         }
 
         private func previousHubSHA(_ kind: HubRepoKind, id: String, revision: String) -> String? {

@@ -26,11 +26,12 @@ extension Lockfile {
         var pinned = plan
         for i in pinned.models.indices {
             let m = pinned.models[i]
-            guard let locked = model(m.key), locked.id == m.id, locked.revision == m.revision else {
+            guard let locked = model(m.key), locked.id == m.id, locked.revision == m.revision, locked.file == m.file else {
                 throw LockMismatchError(message: "model '\(m.key)' (\(m.id) at \(m.revision)) is not pinned by this lockfile; run `arena-script lock`")
             }
             // What pins the weights: the commit of a Hub model, the content hash of a local folder or file.
             pinned.models[i].revision = locked.source == .hub ? locked.sha : "sha256:" + locked.sha
+            pinned.models[i].fileSHA256 = locked.fileSHA256
         }
         for i in pinned.engines.indices {
             let e = pinned.engines[i]

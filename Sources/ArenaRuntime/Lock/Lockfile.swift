@@ -107,13 +107,23 @@ public struct LockedModel: Sendable, Equatable {
     public var source: PinSource
     /// Hub commit SHA (40 hex) or, for a local model, the content hash (64 hex).
     public var sha: String
+    /// A GGUF file's architecture, quantization and tensor types (`model.<key>.gguf.*`), read
+    /// from its header when the model is one.
+    public var gguf: GGUFModelFacts?
+    /// `file:` of a Hub model and the sha256 the Hub lists for it at `sha` (its LFS object id).
+    public var file: String?
+    public var fileSHA256: String?
 
-    public init(key: String, id: String, revision: String, source: PinSource, sha: String) {
+    public init(key: String, id: String, revision: String, source: PinSource, sha: String, gguf: GGUFModelFacts? = nil,
+                file: String? = nil, fileSHA256: String? = nil) {
+        self.file = file
+        self.fileSHA256 = fileSHA256
         self.key = key
         self.id = id
         self.revision = revision
         self.source = source
         self.sha = sha
+        self.gguf = gguf
     }
 }
 

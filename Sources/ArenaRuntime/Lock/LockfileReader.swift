@@ -25,7 +25,9 @@ public enum LockfileReader {
         for key in f.children(of: ["model"]) {
             let p = ["model", key]
             lock.models.append(LockedModel(key: key, id: try f.string(p + ["id"]), revision: try f.string(p + ["revision"]),
-                                           source: try f.source(p + ["source"]), sha: try f.string(p + ["sha"])))
+                                           source: try f.source(p + ["source"]), sha: try f.string(p + ["sha"]),
+                                           gguf: try ggufFacts(&f, p + ["gguf"]), file: try f.optionalString(p + ["file"]),
+                                           fileSHA256: try f.optionalString(p + ["file_sha256"])))
         }
         for key in f.children(of: ["engine"]) { lock.engines.append(try engine(&f, key: key)) }
         for id in f.children(of: ["task_dataset"]) {
@@ -43,6 +45,25 @@ public enum LockfileReader {
         for number in f.children(of: ["run"]) { lock.runs.append(try run(&f, number: number)) }
         try f.requireAllUsed()
         return lock
+    }
+
+    /// `model.<key>.gguf.*`: absent for a model that is not a GGUF file.
+    private static func ggufFacts(_ f: inout Fields, _ p: [String]) throws -> GGUFModelFacts? {
+        let architecture = try f.optionalString(p + ["architecture"])
+        let quantization = try f.optionalString(p + ["quantization"])
+        let list = try f.optionalStrings(p + ["tensor_types"])
+        guard architecture != nil || quantization != nil || list != nil else { return nil }
+        guard let architecture else { throw f.error(p + ["architecture"], "missing") }
+        guard let list else { throw f.error(p + ["tensor_types"], "missing") }
+        var counts: [String: Int] = [:]
+        for item in list {
+            let parts = item.split(separator: "=", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let count = Int(parts[1]), count > 0, counts[String(parts[0])] == nil else {
+                throw f.error(p + ["tensor_types"], "'\(item)' is not TYPE=count (a ggml type name and a positive count, each type once)")
+            }
+            counts[String(parts[0])] = count
+        }
+        return GGUFModelFacts(architecture: architecture, quantization: quantization, tensorTypes: counts)
     }
 
     private static func experiment(_ f: inout Fields) throws -> LockedExperiment {
@@ -205,6 +226,12 @@ private struct Fields {
 
     mutating func strings(_ key: [String]) throws -> [String] {
         let v = try required(key)
+        guard case let .strings(list) = v else { throw mismatch(key, v, "a list of strings") }
+        return list
+    }
+
+    mutating func optionalStrings(_ key: [String]) throws -> [String]? {
+        guard let v = try take(key) else { return nil }
         guard case let .strings(list) = v else { throw mismatch(key, v, "a list of strings") }
         return list
     }

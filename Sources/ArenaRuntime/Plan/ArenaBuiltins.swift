@@ -40,18 +40,28 @@ public enum ArenaBuiltins {
         "model",
         parameters: [
             Parameter("id", positional: true, .string, .required, rule: ValueRules.repositoryID,
-                      summary: "Hub repository id (`org/name`), or a local folder starting with `/`, `./` or `../` (relative to the experiment file), which `check` opens: it must be what its engine needs (see Engines)"),
+                      summary: "Hub repository id (`org/name`), or a local folder or `.gguf` file starting with `/`, `./` or `../` (relative to the experiment file), which `check` opens: it must be what its engine needs (see Engines)"),
             Parameter("revision", .string, rule: ValueRules.revision,
                       summary: "branch or tag (git ref-name rules) or full 40-hex commit SHA; default \"main\"; `lock` pins it to a commit; a warning on a local folder"),
             Parameter("served_name", .string, rule: ValueRules.nonEmpty,
                       summary: "the id a server lists this model under in /v1/models when it is not the model's own (an endpoint started with `--served-model-name` or an alias); default: the Hub id, or the local folder's absolute path; server engines only"),
+            Parameter("file", .string, rule: ValueRules.ggufFileName,
+                      summary: "one `.gguf` file at the root of the Hub repository that is the model (`x.Q4_K_M.gguf`); `lock` pins its sha256 and `run` downloads only it; Hub models only (a local GGUF file is named by its path)"),
         ],
         returns: modelType,
         summary: "A model to evaluate.",
         callRule: { args in
-            guard let id = args["id"]?.stringValue, ValueRules.isLocalPath(id), args["revision"] != nil else { return [] }
-            return [ArgumentProblem("a local model folder has no revision; it is pinned by the hash of its files",
-                                    parameter: "revision", severity: .warning)]
+            guard let id = args["id"]?.stringValue, ValueRules.isLocalPath(id) else { return [] }
+            var problems: [ArgumentProblem] = []
+            if args["file"] != nil {
+                problems.append(ArgumentProblem("file: names a file of a Hub repository; a local GGUF file is the model's own path",
+                                                hint: "write model(\"\(id)/<name>.gguf\")", parameter: "file"))
+            }
+            if args["revision"] != nil {
+                problems.append(ArgumentProblem("a local model folder has no revision; it is pinned by the hash of its files",
+                                                parameter: "revision", severity: .warning))
+            }
+            return problems
         },
         body: { call in
             let id = call["id"]?.stringValue ?? ""
@@ -61,6 +71,7 @@ public enum ArenaBuiltins {
                 "local": .bool(ValueRules.isLocalPath(id)),
             ]
             if let served = call["served_name"] { fields["served_name"] = served }
+            if let file = call["file"] { fields["file"] = file }
             return BuiltinResult(call.object(TypeName.model, fields))
         })
 

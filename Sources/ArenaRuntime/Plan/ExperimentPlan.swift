@@ -58,13 +58,21 @@ public struct ModelSpec: Sendable, Equatable, Hashable {
     /// `served_name:`: the id a server lists the model under, when it is not the model's own
     /// (the Hub id, or the local path as a started server is given it). Server engines only.
     public var servedName: String?
+    /// `file:`: one file of a Hub repository (a `.gguf` file) that is the model, instead of the
+    /// repository's folder.
+    public var file: String?
+    /// The sha256 the lockfile pins `file` to; set by `Lockfile.pinning` (nil in an unpinned plan).
+    public var fileSHA256: String?
 
-    public init(key: String, id: String, revision: String = "main", isLocalPath: Bool = false, servedName: String? = nil) {
+    public init(key: String, id: String, revision: String = "main", isLocalPath: Bool = false, servedName: String? = nil,
+                file: String? = nil, fileSHA256: String? = nil) {
         self.key = key
         self.id = id
         self.revision = revision
         self.isLocalPath = isLocalPath
         self.servedName = servedName
+        self.file = file
+        self.fileSHA256 = fileSHA256
     }
 }
 

@@ -169,7 +169,8 @@ struct PlanBuilder {
         if !plan.models.contains(where: { $0.key == key }) {
             places.models[key] = object.range(of: "id")
             plan.models.append(ModelSpec(key: key, id: object["id"]?.stringValue ?? "", revision: object["revision"]?.stringValue ?? "main",
-                                         isLocalPath: object["local"]?.boolValue ?? false, servedName: object["served_name"]?.stringValue))
+                                         isLocalPath: object["local"]?.boolValue ?? false, servedName: object["served_name"]?.stringValue,
+                                         file: object["file"]?.stringValue))
         }
         return key
     }

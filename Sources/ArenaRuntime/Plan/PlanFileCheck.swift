@@ -28,8 +28,13 @@ struct PlanFileCheck {
         var out: [Diagnostic] = []
         var checked = Set<String>()
         for run in plan.runs {
-            guard let model = plan.models.first(where: { $0.key == run.model }), model.isLocalPath,
+            guard let model = plan.models.first(where: { $0.key == run.model }),
                   let engine = plan.engines.first(where: { $0.key == run.engine }) else { continue }
+            if model.file != nil, engine.kind != .native, checked.insert("\(model.key) file \(engine.kind)").inserted {
+                out.append(.error("model '\(model.key)': file: is read by the native engine only; the \(engine.kind.rawValue) engine '\(engine.key)' is given the repository",
+                                  at: places.models[model.key] ?? .zero, hint: "evaluate a model with file: on native()"))
+            }
+            guard model.isLocalPath else { continue }
             let needs = engine.kind.capabilities.localModel
             guard checked.insert("\(model.key) \(needs)").inserted,
                   let problem = LocalModelCheck.problem(resolvePath(model.id, against: experimentDirectory), needs: needs) else { continue }

@@ -23,6 +23,15 @@ enum ValueRules {
         value.stringValue?.isEmpty == true ? ArgumentProblem("must not be empty") : nil
     }
 
+    /// A `.gguf` file name at a repository's root: no folder, not hidden.
+    static let ggufFileName: ValueRule = { value in
+        guard let s = value.stringValue else { return nil }
+        guard !s.isEmpty, !s.contains("/"), !s.hasPrefix("."), s.lowercased().hasSuffix(".gguf") else {
+            return ArgumentProblem("\(value) is not the name of a .gguf file at the repository's root", hint: "e.g. file: \"model.Q4_K_M.gguf\"")
+        }
+        return nil
+    }
+
     static func isLocalPath(_ s: String) -> Bool {
         s.hasPrefix("/") || s.hasPrefix("./") || s.hasPrefix("../")
     }

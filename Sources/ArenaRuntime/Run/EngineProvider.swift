@@ -82,11 +82,16 @@ public struct StandardEngineProvider: EngineProvider {
         switch engine.kind {
         case .native:
             let folder = try modelFolder(model, experimentDirectory: experimentDirectory)
-            let native = try NativeEngine(folder: folder, threads: engine.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            let native = try NativeEngine.load(folder, threads: engine.threads ?? ProcessInfo.processInfo.activeProcessorCount)
             let reported: any LanguageModelEngine = progress.map { ProgressReportingEngine(inner: native, progress: $0) } ?? native
+            var facts: [String: JSONValue] = ["kind": .string("native"), "version": .string(native.identity.version),
+                                              "cpu": HardwareProbe.capture().json]
+            if let gguf = native.gguf {
+                facts["gguf"] = .object(["architecture": .string(gguf.architecture), "quantization": gguf.quantization.map(JSONValue.string) ?? .null,
+                                         "tensor_types": .array(gguf.tensorTypeList.map(JSONValue.string))])
+            }
             return EngineHandle(engine: reported, log: { "native engine \(native.identity.version) on \(model.id)\n" },
-                                environment: .object(["kind": .string("native"), "version": .string(native.identity.version),
-                                                      "cpu": HardwareProbe.capture().json]))
+                                environment: .object(facts))
         case .endpoint:
             return try await startEndpoint(model: model, engine: engine, seed: seed, experimentDirectory: experimentDirectory, progress: progress)
         case .vllm, .sglang:
@@ -156,9 +161,13 @@ public struct StandardEngineProvider: EngineProvider {
                             environment: facts)
     }
 
-    /// A local model folder, or the Hub model at its locked commit through the verified cache.
+    /// A local model folder or file, or the Hub model (its folder, or its `file:`) at its locked
+    /// commit through the verified cache.
     func modelFolder(_ model: ModelSpec, experimentDirectory: URL) throws -> URL {
         if model.isLocalPath { return resolvePath(model.id, against: experimentDirectory) }
+        if let file = model.file {
+            return try HubModelSnapshot.file(id: model.id, commit: model.revision, file: file, sha256: model.fileSHA256, store: hub)
+        }
         return try HubModelSnapshot.folder(id: model.id, commit: model.revision, store: hub).folder
     }
 

@@ -68,8 +68,15 @@ enum NextTokenDistribution {
 }
 
 extension ServedModel {
-    /// A Hugging Face model folder on the native engine, with its `tokenizer.json`.
+    /// A Hugging Face model folder on the native engine, with its `tokenizer.json`, or a GGUF file
+    /// (`NativeEngine.load`), with the tokenizer the engine reads from it.
     public static func native(folder: URL, name: String? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> ServedModel {
+        if NativeEngine.isGGUFFile(folder) {
+            let engine = try NativeEngine.load(folder, threads: threads)
+            guard let tokenizer = engine.tokenizer else { throw NativeEngineError.noTokenizer(folder: folder.path) }
+            return ServedModel(name: name ?? folder.standardizedFileURL.lastPathComponent, engine: engine,
+                               tokenLevel: (tokenizer as? Tokenizer).map { TokenLevelBackend(tokenizer: $0, model: engine) })
+        }
         let tokenizer = try Tokenizer(folder: folder)
         let engine = try NativeEngine(model: NativeModel(folder: folder), tokenizer: tokenizer, threads: threads)
         return ServedModel(name: name ?? folder.standardizedFileURL.lastPathComponent, engine: engine,

@@ -62,6 +62,25 @@ enum NativeTestSupport {
         }
     }
 
+    /// The same logits, written by reference.py as raw float64 into a file (for vocabularies whose
+    /// JSON would run to hundreds of megabytes), [(tokens.count - from) * vocab] row after row, for
+    /// the positions `from...`.
+    static func referenceLogitsFlat(model: URL, tokens: [Int], from first: Int = 0, float32: Bool = false) throws -> [Double] {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("logits.f64")
+        try runPython(reference, (float32 ? ["--float32"] : []) + ["--from", String(first), "--out", out.path, model.path, "[" + tokens.map(String.init).joined(separator: ",") + "]"])
+        let data = try Data(contentsOf: out)
+        return [Double](unsafeUninitializedCapacity: data.count / 8) { buffer, count in
+            data.withUnsafeBytes { bytes in
+                for i in 0 ..< data.count / 8 {
+                    buffer[i] = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+                }
+            }
+            count = data.count / 8
+        }
+    }
+
     static func maxAbsDifference(_ a: [[Float]], _ b: [[Double]]) -> Double {
         var worst = 0.0
         for (rowA, rowB) in zip(a, b) {

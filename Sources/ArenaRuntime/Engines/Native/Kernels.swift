@@ -52,22 +52,38 @@ enum Kernels {
         }
     }
 
+    /// `gate[i] = gelu_tanh(gate[i]) * up[i]`, GELU's tanh approximation
+    /// `0.5 g (1 + tanh(sqrt(2/pi) (g + 0.044715 g^3)))`.
+    static func gegluTanh(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
+        let c = Float((2 / Double.pi).squareRoot())
+        for i in 0 ..< count {
+            let g = gate[i]
+            gate[i] = 0.5 * g * (1 + tanhf(c * (g + 0.044715 * g * g * g))) * up[i]
+        }
+    }
+
+    /// `x[i] = cap * tanh(x[i] / cap)`.
+    static func softcap(_ x: UnsafeMutablePointer<Float>, count: Int, cap: Float) {
+        for i in 0 ..< count { x[i] = cap * tanhf(x[i] / cap) }
+    }
+
     static func add(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
         for i in 0 ..< count { x[i] += y[i] }
     }
 
-    /// In-place softmax of `row[0..<valid]`; entries from `valid` on become 0.
-    static func softmax(_ row: UnsafeMutablePointer<Float>, valid: Int, width: Int) {
+    /// In-place softmax of `row[first..<valid]`; the entries outside become 0.
+    static func softmax(_ row: UnsafeMutablePointer<Float>, from first: Int = 0, valid: Int, width: Int) {
         var maximum = -Float.infinity
-        for j in 0 ..< valid where row[j] > maximum { maximum = row[j] }
+        for j in first ..< valid where row[j] > maximum { maximum = row[j] }
         var sum: Float = 0
-        for j in 0 ..< valid {
+        for j in 0 ..< first { row[j] = 0 }
+        for j in first ..< valid {
             let e = expf(row[j] - maximum)
             row[j] = e
             sum += e
         }
         let inverse = 1 / sum
-        for j in 0 ..< valid { row[j] *= inverse }
+        for j in first ..< valid { row[j] *= inverse }
         for j in valid ..< width { row[j] = 0 }
     }
 }

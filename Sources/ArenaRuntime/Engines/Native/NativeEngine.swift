@@ -31,7 +31,11 @@ public final class NativeEngine: LanguageModelEngine {
     /// Absent for an engine used on token ids only.
     public let tokenizer: (any NativeTokenizer)?
     public let threads: Int
+    /// The identity names the weights (`sha256.<hash>` of the folder or file) and, for a GGUF
+    /// file, its architecture and quantization (`gguf.llama.Q4_1`): the request cache's key.
     public let identity: EngineIdentity
+    /// The architecture, quantization and tensor types of a GGUF file; nil for a folder.
+    public let gguf: GGUFModelFacts?
     /// Ids that end a generation: the config's `eos_token_id`s and the tokenizer's EOS.
     public let stopTokenIds: Set<Int>
     /// What an empty context is replaced by (lm-eval's prefix token): BOS, else EOS, of the
@@ -42,8 +46,12 @@ public final class NativeEngine: LanguageModelEngine {
         self.model = model
         self.tokenizer = tokenizer
         self.threads = max(1, threads)
+        // A GGUF file is run only when it is what `check` accepts (`GGUFModelFacts.nativelyRunnable`).
+        gguf = GGUFModelFacts.isGGUF(model.folder) ? try GGUFModelFacts.nativelyRunnable(GGUFFile(path: model.folder.path)) : nil
         let hash = try ModelFolderHash.compute(model.folder)
-        identity = EngineIdentity(kind: "native", version: "\(Self.engineVersion)+\(BLASSetup.kernelDescription)+sha256.\(hash)", model: "\(model.folder.lastPathComponent)@sha256:\(hash)")
+        let quantization = gguf.map { "+gguf.\($0.architecture).\($0.quantizationLabel)" } ?? ""
+        identity = EngineIdentity(kind: "native", version: "\(Self.engineVersion)+\(BLASSetup.kernelDescription)\(quantization)+sha256.\(hash)",
+                                  model: "\(model.folder.lastPathComponent)@sha256:\(hash)")
         stopTokenIds = Set(model.config.eosTokenIds + [tokenizer?.eosTokenId].compactMap { $0 })
         prefixTokenId = tokenizer?.bosTokenId ?? tokenizer?.eosTokenId ?? model.config.bosTokenId ?? model.config.eosTokenIds.first
     }

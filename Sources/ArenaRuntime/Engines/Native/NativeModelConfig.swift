@@ -9,7 +9,26 @@ public enum RopeScaling: Sendable, Equatable {
     case llama3(factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double, originalMaxPositions: Int)
 }
 
-/// The architecture hyper-parameters of a llama, qwen2 or mistral model, read from config.json.
+/// The activation inside the gated MLP: `act(gate) * up`.
+public enum HiddenActivation: String, Sendable, Equatable {
+    /// SwiGLU (llama, mistral, qwen2).
+    case silu
+    /// GeGLU with the tanh approximation of GELU (Gemma's `gelu_pytorch_tanh`).
+    case geluTanh
+}
+
+/// Gemma 3's local layers: each attends only to the last `window` positions (itself included)
+/// and is rotated with its own base and no rope scaling.
+public struct LocalAttention: Sendable, Equatable {
+    public var window: Int
+    public var ropeTheta: Double
+    /// One entry per layer: true for a local (sliding-window) layer, false for a global one.
+    public var layers: [Bool]
+}
+
+/// The architecture hyper-parameters of a llama, qwen2, mistral or Gemma 3 model, read from
+/// config.json or GGUF metadata. The options after `eosTokenIds` are the Gemma 3 parts of the one
+/// forward pass; their defaults are llama's.
 public struct NativeModelConfig: Sendable, Equatable {
     public var modelType: String
     public var hiddenSize: Int
@@ -35,7 +54,24 @@ public struct NativeModelConfig: Sendable, Equatable {
     public var bosTokenId: Int?
     public var eosTokenIds: [Int]
 
-    public static let supportedModelTypes = ["llama", "mistral", "qwen2"]
+    /// Multiplies the token embeddings before the first layer (Gemma: sqrt(hidden_size)).
+    public var embeddingScale: Float? = nil
+    public var activation: HiddenActivation = .silu
+    /// Added to every stored RMSNorm weight when loading (1 for Hugging Face Gemma, whose norms
+    /// scale by 1 + weight; 0 for GGUF files, where llama.cpp's converter has added it).
+    public var normWeightOffset: Float = 0
+    /// RMSNorms on the attention output and on the MLP output before each residual add, the MLP
+    /// input norm being `pre_feedforward_layernorm` (Gemma 2 and 3).
+    public var sandwichNorms = false
+    /// Per-head RMSNorm of q and k before the rotation (`q_norm`, `k_norm`).
+    public var queryKeyNorm = false
+    /// The factor on q·k; nil is 1/sqrt(headDim).
+    public var attentionScale: Float? = nil
+    public var localAttention: LocalAttention? = nil
+    /// `cap · tanh(logit / cap)` on the output logits.
+    public var finalLogitSoftcap: Float? = nil
+
+    public static let supportedModelTypes = ["llama", "mistral", "qwen2", "gemma3_text"]
 
     /// Parses config.json; `path` is used in error messages.
     public init(json: JSONValue, path: String) throws {
@@ -67,7 +103,7 @@ public struct NativeModelConfig: Sendable, Equatable {
             throw NativeModelError.unsupportedConfig(path: path, field: "model_type", value: "\"\(type)\"")
         }
         modelType = type
-        if let act = field("hidden_act") ?? field("hidden_activation"), act.stringValue != "silu" {
+        if type != "gemma3_text", let act = field("hidden_act") ?? field("hidden_activation"), act.stringValue != "silu" {
             throw NativeModelError.unsupportedConfig(path: path, field: "hidden_act", value: act.serialized(indent: nil))
         }
         hiddenSize = try int("hidden_size")
@@ -95,7 +131,7 @@ public struct NativeModelConfig: Sendable, Equatable {
         ropeTheta = try double("rope_theta", default: 10000)
         guard ropeTheta > 0 else { throw NativeModelError.invalidConfig(path: path, field: "rope_theta", reason: "must be positive") }
         ropeScaling = try Self.parseRopeScaling(field("rope_scaling"), path: path)
-        tieWordEmbeddings = try bool("tie_word_embeddings", default: false)
+        tieWordEmbeddings = try bool("tie_word_embeddings", default: type == "gemma3_text")
         let attentionBias = try bool("attention_bias", default: false)
         qkvBias = type == "qwen2" || attentionBias
         outputBias = type != "qwen2" && attentionBias
@@ -112,9 +148,10 @@ public struct NativeModelConfig: Sendable, Equatable {
         case let .array(ids)?: eosTokenIds = ids.compactMap(\.intValue)
         default: eosTokenIds = []
         }
+        if type == "gemma3_text" { try readGemma3(json: json, path: path) }
     }
 
-    private static func parseRopeScaling(_ value: JSONValue?, path: String) throws -> RopeScaling {
+    static func parseRopeScaling(_ value: JSONValue?, path: String) throws -> RopeScaling {
         guard let value else { return .none }
         guard case .object = value else {
             throw NativeModelError.invalidConfig(path: path, field: "rope_scaling", reason: "expected an object or null")

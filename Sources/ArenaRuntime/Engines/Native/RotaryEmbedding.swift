@@ -7,10 +7,14 @@ struct RotaryEmbedding: Sendable {
     let inverseFrequencies: [Float]
 
     init(config: NativeModelConfig) {
-        headDim = config.headDim
-        let half = config.headDim / 2
-        var frequencies = (0 ..< half).map { i in 1 / pow(config.ropeTheta, Double(2 * i) / Double(config.headDim)) }
-        switch config.ropeScaling {
+        self.init(headDim: config.headDim, theta: config.ropeTheta, scaling: config.ropeScaling)
+    }
+
+    init(headDim: Int, theta: Double, scaling: RopeScaling) {
+        self.headDim = headDim
+        let half = headDim / 2
+        var frequencies = (0 ..< half).map { i in 1 / pow(theta, Double(2 * i) / Double(headDim)) }
+        switch scaling {
         case .none:
             break
         case let .linear(factor):

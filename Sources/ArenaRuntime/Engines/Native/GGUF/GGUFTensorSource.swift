@@ -2,7 +2,10 @@
 /// to Float. llama.cpp's converter stores the q and k projections of `llama` models with the rows
 /// of each head permuted for its interleaved rotary layout (`LlamaModel.permute`: row
 /// `2i + j` of a head holds Hugging Face's row `j·d/2 + i`); they are permuted back here, so the
-/// engine's rotary embedding on the two halves of each head applies unchanged.
+/// engine's rotary embedding on the two halves of each head applies unchanged. `gemma3` files keep
+/// Hugging Face's row order (llama.cpp rotates them NEOX-style, on the halves) and name Gemma's
+/// four norms of a layer `attn_norm`, `post_attention_norm`, `ffn_norm` (before the MLP) and
+/// `post_ffw_norm`, its q/k norms `attn_q_norm` and `attn_k_norm`.
 struct GGUFTensorSource: NativeTensorSource {
     let file: GGUFFile
     let config: NativeModelConfig
@@ -12,6 +15,17 @@ struct GGUFTensorSource: NativeTensorSource {
         ("self_attn.v_proj", "attn_v"), ("self_attn.o_proj", "attn_output"), ("post_attention_layernorm", "ffn_norm"),
         ("mlp.gate_proj", "ffn_gate"), ("mlp.up_proj", "ffn_up"), ("mlp.down_proj", "ffn_down"),
     ]
+
+    static let gemma3LayerNames: [(huggingFace: String, gguf: String)] = [
+        ("input_layernorm", "attn_norm"), ("self_attn.q_proj", "attn_q"), ("self_attn.k_proj", "attn_k"),
+        ("self_attn.v_proj", "attn_v"), ("self_attn.q_norm", "attn_q_norm"), ("self_attn.k_norm", "attn_k_norm"),
+        ("self_attn.o_proj", "attn_output"), ("post_attention_layernorm", "post_attention_norm"),
+        ("pre_feedforward_layernorm", "ffn_norm"), ("mlp.gate_proj", "ffn_gate"), ("mlp.up_proj", "ffn_up"),
+        ("mlp.down_proj", "ffn_down"), ("post_feedforward_layernorm", "post_ffw_norm"),
+    ]
+
+    /// llama.cpp's converter permutes q/k rows only for its `llama` architecture.
+    var permutesQueryKeyRows: Bool { config.modelType == "llama" }
 
     /// The GGUF name of a Hugging Face tensor name, and the head count its rows are permuted over.
     func ggufName(_ name: String) -> (name: String, permutedHeads: Int?)? {
@@ -24,8 +38,9 @@ struct GGUFTensorSource: NativeTensorSource {
         let parts = name.split(separator: ".", maxSplits: 3).map(String.init)
         guard parts.count == 4, parts[0] == "model", parts[1] == "layers", let layer = Int(parts[2]) else { return nil }
         let rest = parts[3]
-        for (hf, gguf) in Self.layerNames {
+        for (hf, gguf) in config.modelType == "gemma3" ? Self.gemma3LayerNames : Self.layerNames {
             for suffix in [".weight", ".bias"] where rest == hf + suffix {
+                guard permutesQueryKeyRows else { return ("blk.\(layer).\(gguf)\(suffix)", nil) }
                 let heads = hf == "self_attn.q_proj" ? config.headCount : hf == "self_attn.k_proj" ? config.keyValueHeadCount : nil
                 return ("blk.\(layer).\(gguf)\(suffix)", heads)
             }

@@ -2,9 +2,9 @@ import Foundation
 
 extension NativeModelConfig {
     /// GGUF architectures the native engine runs.
-    public static let supportedGGUFArchitectures = ["llama"]
+    public static let supportedGGUFArchitectures = ["llama", "gemma3"]
 
-    /// The hyper-parameters of a `llama`-architecture GGUF file, from its metadata (the keys
+    /// The hyper-parameters of a `llama`- or `gemma3`-architecture GGUF file, from its metadata (the keys
     /// llama.cpp reads: `<arch>.context_length`, `.embedding_length`, `.feed_forward_length`,
     /// `.block_count`, `.attention.head_count(_kv)`, `.attention.key_length`,
     /// `.attention.layer_norm_rms_epsilon`, `.rope.freq_base`, `.rope.dimension_count`,
@@ -89,5 +89,35 @@ extension NativeModelConfig {
         slidingWindow = nil
         bosTokenId = file["tokenizer.ggml.bos_token_id"]?.intValue
         eosTokenIds = [file["tokenizer.ggml.eos_token_id"]?.intValue].compactMap { $0 }
+        if arch == "gemma3" {
+            try readGemma3(gguf: file, int: int, double: double)
+        }
+    }
+
+    /// The Gemma 3 options, as llama.cpp's `gemma3` reads them: embeddings times sqrt(n_embd),
+    /// norms as stored (the converter has added Gemma's 1), GeGLU, sandwich and q/k norms, every
+    /// 6th layer global (`.attention.sliding_window_pattern` when present) with local layers of
+    /// `.attention.sliding_window` positions (none when absent) rotated with base
+    /// `.rope.freq_base_swa` (default 10000) unscaled, q scaled by 1/sqrt(key_length) (by
+    /// 1/sqrt(embedding_length / head_count) for the 62-layer 27B, as llama.cpp does), optional
+    /// `.final_logit_softcapping`.
+    private mutating func readGemma3(gguf file: GGUFFile, int: (String, Int?) throws -> Int, double: (String, Double?) throws -> Double) throws {
+        let path = file.path
+        if file["gemma3.attn_logit_softcapping"] != nil {
+            throw NativeModelError.unsupportedConfig(path: path, field: "gemma3.attn_logit_softcapping", value: "(attention logit soft-capping)")
+        }
+        activation = .geluTanh
+        embeddingScale = Float(hiddenSize).squareRoot()
+        sandwichNorms = true
+        queryKeyNorm = true
+        attentionScale = 1 / Float(layerCount == 62 ? hiddenSize / headCount : headDim).squareRoot()
+        if file["gemma3.final_logit_softcapping"] != nil {
+            finalLogitSoftcap = Float(try double("final_logit_softcapping", nil))
+        }
+        if file["gemma3.attention.sliding_window"] != nil {
+            let pattern = try int("attention.sliding_window_pattern", 6)
+            localAttention = LocalAttention(window: try int("attention.sliding_window", nil), ropeTheta: try double("rope.freq_base_swa", 10000),
+                                            layers: Self.gemma3LocalLayers(count: layerCount, pattern: pattern))
+        }
     }
 }
