@@ -60,3 +60,18 @@ public struct JSONKeyOrder: Sendable, Equatable {
         return order
     }
 }
+
+/// What notes key order while `JSONParser` reads: `JSONKeyOrder`, or `IgnoredKeyOrder` when the
+/// order is not wanted.
+protocol KeyOrderNoting {
+    mutating func withField<T>(_ key: String, _ body: (inout Self) throws -> T) rethrows -> T
+    mutating func withElements<T>(_ body: (inout Self) throws -> T) rethrows -> T
+}
+
+extension JSONKeyOrder: KeyOrderNoting {}
+
+/// Notes nothing: the parse of a plain `JSONValue`.
+struct IgnoredKeyOrder: KeyOrderNoting {
+    mutating func withField<T>(_ key: String, _ body: (inout IgnoredKeyOrder) throws -> T) rethrows -> T { try body(&self) }
+    mutating func withElements<T>(_ body: (inout IgnoredKeyOrder) throws -> T) rethrows -> T { try body(&self) }
+}

@@ -28,49 +28,7 @@ struct JSONParser {
 
     /// `parseValue` with the key order of its objects noted (the value is built as `parseValue` builds it).
     mutating func parseValue(recording order: inout JSONKeyOrder) throws -> JSONValue {
-        guard index < bytes.count else { throw error("unexpected end of input") }
-        switch bytes[index] {
-        case UInt8(ascii: "{"):
-            try enter()
-            defer { depth -= 1 }
-            index += 1
-            var fields: [String: JSONValue] = [:]
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(fields) }
-            while true {
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-                let key = try parseString()
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
-                index += 1
-                skipWhitespace()
-                fields[key] = try order.withField(key) { try parseValue(recording: &$0) }
-                skipWhitespace()
-                guard index < bytes.count else { throw error("unterminated object") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(fields) }
-                throw error("expected ',' or '}'")
-            }
-        case UInt8(ascii: "["):
-            try enter()
-            defer { depth -= 1 }
-            index += 1
-            var items: [JSONValue] = []
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-            while true {
-                skipWhitespace()
-                items.append(try order.withElements { try parseValue(recording: &$0) })
-                skipWhitespace()
-                guard index < bytes.count else { throw error("unterminated array") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-                throw error("expected ',' or ']'")
-            }
-        default:
-            return try parseValue()
-        }
+        try parseValue(noting: &order)
     }
 
     func error(_ message: String) -> JSONParseError {
@@ -87,10 +45,17 @@ struct JSONParser {
     }
 
     mutating func parseValue() throws -> JSONValue {
+        var ignored = IgnoredKeyOrder()
+        return try parseValue(noting: &ignored)
+    }
+
+    /// The one parse of a value: `order` notes each object's keys as they come (a no-op for
+    /// `parseValue()`; specialized away by the compiler).
+    private mutating func parseValue<Order: KeyOrderNoting>(noting order: inout Order) throws -> JSONValue {
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "{"): return try parseObject(noting: &order)
+        case UInt8(ascii: "["): return try parseArray(noting: &order)
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
@@ -114,7 +79,7 @@ struct JSONParser {
         if depth > 512 { throw error("nesting deeper than 512 levels") }
     }
 
-    private mutating func parseObject() throws -> JSONValue {
+    private mutating func parseObject<Order: KeyOrderNoting>(noting order: inout Order) throws -> JSONValue {
         try enter()
         defer { depth -= 1 }
         index += 1
@@ -129,7 +94,7 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            fields[key] = try parseValue()
+            fields[key] = try order.withField(key) { try parseValue(noting: &$0) }
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -138,7 +103,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseArray() throws -> JSONValue {
+    private mutating func parseArray<Order: KeyOrderNoting>(noting order: inout Order) throws -> JSONValue {
         try enter()
         defer { depth -= 1 }
         index += 1
@@ -147,7 +112,7 @@ struct JSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
         while true {
             skipWhitespace()
-            items.append(try parseValue())
+            items.append(try order.withElements { try parseValue(noting: &$0) })
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
