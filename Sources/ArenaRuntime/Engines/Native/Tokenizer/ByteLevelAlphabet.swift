@@ -46,3 +46,22 @@ extension Unicode.Scalar {
         }
     }
 }
+
+extension ByteLevelAlphabet {
+    /// The vocabulary by the raw bytes each token stands for, for tokens written wholly in the
+    /// byte-level alphabet (others are left out).
+    static func rawBytes(of vocab: [[UInt8]: Int]) -> [[UInt8]: Int] {
+        var raw: [[UInt8]: Int] = [:]
+        raw.reserveCapacity(vocab.count)
+        for (token, id) in vocab {
+            var bytes: [UInt8] = []
+            var complete = true
+            for scalar in String(decoding: token, as: UTF8.self).unicodeScalars {
+                guard let byte = byteForScalar[scalar.value] else { complete = false; break }
+                bytes.append(byte)
+            }
+            if complete { raw[bytes] = id }
+        }
+        return raw
+    }
+}

@@ -26,18 +26,7 @@ struct ByteLevelFastPath: Sendable {
             byteIds.append(id)
         }
         self.byteIds = byteIds
-        var raw: [[UInt8]: Int] = [:]
-        raw.reserveCapacity(model.vocab.count)
-        for (token, id) in model.vocab {
-            var bytes: [UInt8] = []
-            var complete = true
-            for scalar in String(decoding: token, as: UTF8.self).unicodeScalars {
-                guard let byte = ByteLevelAlphabet.byteForScalar[scalar.value] else { complete = false; break }
-                bytes.append(byte)
-            }
-            if complete { raw[bytes] = id }
-        }
-        rawVocab = raw
+        rawVocab = ByteLevelAlphabet.rawBytes(of: model.vocab)
     }
 
     /// Ids of a piece of text (valid UTF-8) that no added token splits further.

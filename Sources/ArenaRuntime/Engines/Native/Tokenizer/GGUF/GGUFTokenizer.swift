@@ -52,18 +52,7 @@ public final class GGUFTokenizer: NativeTokenizer {
             let pre = try GGUFPreTokenizer(name: vocabulary.pre, file: file.path)
             let model = BPEModel(tokenIds: ids, merges: vocabulary.merges, ignoreMerges: pre.ignoreMerges)
             byteIds = ByteLevelAlphabet.scalarForByte.map { model.charIds[$0.value] ?? -1 }
-            var raw: [[UInt8]: Int] = [:]
-            raw.reserveCapacity(ids.count)
-            for (token, id) in ids {
-                var bytes: [UInt8] = []
-                var complete = true
-                for scalar in String(decoding: token, as: UTF8.self).unicodeScalars {
-                    guard let byte = ByteLevelAlphabet.byteForScalar[scalar.value] else { complete = false; break }
-                    bytes.append(byte)
-                }
-                if complete { raw[bytes] = id }
-            }
-            rawVocab = raw
+            rawVocab = ByteLevelAlphabet.rawBytes(of: ids)
             preTokenizer = pre
             bpe = model
             sentencePiece = nil
